@@ -1,0 +1,20 @@
+using System.CommandLine;
+using ImagingRepo.Cli.Commands;
+
+namespace ImagingRepo.Cli;
+
+/// <summary>Builds the <c>imagingrepo</c> command tree.</summary>
+internal static class CliApplication
+{
+    /// <summary>Creates the root command with every sub-command registered.</summary>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand(
+            "imagingrepo: DICOM, de-identification, datasets, in-situ jobs, inference and traces for cancer-imaging repositories.");
+
+        // Keep one line per command so that features can be added without touching each other.
+        root.Subcommands.Add(InfoCommand.Create());
+
+        return root;
+    }
+}
