@@ -278,7 +278,9 @@ public sealed class LegacyTemplate
             before--;
         }
 
-        bool openOk = before < lineStart || text[before] is ':' or '-' or '[' or ',';
+        // "key: #x#", "- #x#" and flow "[#x#, #y#]"; but not "prefix-#x#" or "a:#x#" (part of a larger scalar).
+        bool spaced = before < start - 1;
+        bool openOk = before < lineStart || text[before] is '[' or ',' || (spaced && text[before] is ':' or '-');
         int after = start + length;
         while (after < text.Length && text[after] is ' ' or '\t')
         {
