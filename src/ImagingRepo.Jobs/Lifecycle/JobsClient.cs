@@ -244,6 +244,14 @@ public sealed partial class JobsClient
                 var status = job is null
                     ? new WorkloadStatus(WorkloadPhase.Deleted, null, null, 0, 0, 0)
                     : WorkloadStatusInterpreter.FromJob(job, pods.Values);
+                if (status.Phase == WorkloadPhase.Failed && job is not null)
+                {
+                    // The two watches are not ordered against each other: read the pods once more so that the final
+                    // reason is the pods' (OOMKilled, Evicted) rather than the controller's summary.
+                    var fresh = await PodsOfAsync(workspace, name, stop.Token).ConfigureAwait(false);
+                    status = WorkloadStatusInterpreter.FromJob(job, fresh);
+                }
+
                 if (last is null || status.Phase != last.Phase || status.Reason != last.Reason)
                 {
                     last = status;
