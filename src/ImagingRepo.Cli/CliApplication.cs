@@ -14,6 +14,9 @@ internal static class CliApplication
 
         // Keep one line per command so that features can be added without touching each other.
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(WorkspaceCommand.Create());
+        root.Subcommands.Add(PolicyCommand.Create());
 
         return root;
     }

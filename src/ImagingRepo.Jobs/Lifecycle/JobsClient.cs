@@ -67,11 +67,24 @@ public sealed partial class JobsClient
     /// <param name="spec">The workload.</param>
     /// <param name="workspace">The user's workspace.</param>
     /// <exception cref="JobsValidationException">An input is invalid, a policy is broken or the quota would be exceeded.</exception>
-    public RenderedWorkload Prepare(WorkloadSpec spec, WorkspaceIdentity workspace)
+    public RenderedWorkload Prepare(WorkloadSpec spec, WorkspaceIdentity workspace) => Prepare(Renderer, Policy, _options, spec, workspace);
+
+    /// <summary>The checks of <see cref="Prepare(WorkloadSpec, WorkspaceIdentity)"/> without a client (for dry runs).</summary>
+    /// <param name="renderer">The renderer.</param>
+    /// <param name="policy">The policy checker.</param>
+    /// <param name="options">The options (flavours and workspace quota).</param>
+    /// <param name="spec">The workload.</param>
+    /// <param name="workspace">The user's workspace.</param>
+    /// <exception cref="JobsValidationException">An input is invalid, a policy is broken or the quota would be exceeded.</exception>
+    public static RenderedWorkload Prepare(ManifestRenderer renderer, PolicyChecker policy, JobsOptions options, WorkloadSpec spec, WorkspaceIdentity workspace)
     {
-        var rendered = Renderer.Render(spec, workspace);
-        Policy.Enforce(rendered, workspace);
-        QuotaCheck.Enforce(spec, _options.GetFlavor(spec.Flavor), _options.Workspace.Quota);
+        ArgumentNullException.ThrowIfNull(renderer);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(spec);
+        var rendered = renderer.Render(spec, workspace);
+        policy.Enforce(rendered, workspace);
+        QuotaCheck.Enforce(spec, options.GetFlavor(spec.Flavor), options.Workspace.Quota);
         return rendered;
     }
 
