@@ -23,6 +23,9 @@ public sealed class ManifestRenderer
     private readonly JobsOptions _options;
     private readonly Func<string, int, string> _random;
 
+    // Parsing a quantity is costly (exact fractions); flavours repeat, so parse each text once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResourceQuantity> _quantities = new(StringComparer.Ordinal);
+
     /// <summary>Creates a renderer.</summary>
     /// <param name="options">Conventions, flavours and hardening defaults.</param>
     /// <param name="randomText">
@@ -297,7 +300,7 @@ public sealed class ManifestRenderer
 
         if (readOnlyRoot)
         {
-            volumes.Add(new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity(_options.Hardening.TmpSizeLimit) } });
+            volumes.Add(new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = Quantity("hardening.tmpSizeLimit", _options.Hardening.TmpSizeLimit) } });
             mounts.Add(new V1VolumeMount { Name = "tmp", MountPath = "/tmp" });
         }
 
@@ -392,7 +395,7 @@ public sealed class ManifestRenderer
         return env;
     }
 
-    private static V1ResourceRequirements BuildResources(WorkloadSpec spec, ResourceFlavor flavor)
+    private V1ResourceRequirements BuildResources(WorkloadSpec spec, ResourceFlavor flavor)
     {
         var requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
         {
@@ -407,7 +410,7 @@ public sealed class ManifestRenderer
         int gpus = spec is InferenceJob { Gpus: { } explicitGpus } ? explicitGpus : flavor.Gpus;
         if (gpus > 0)
         {
-            var quantity = new ResourceQuantity(gpus.ToString(CultureInfo.InvariantCulture));
+            var quantity = Quantity("gpus", gpus.ToString(CultureInfo.InvariantCulture));
             requests["nvidia.com/gpu"] = quantity;
             limits["nvidia.com/gpu"] = quantity;
         }
@@ -415,11 +418,18 @@ public sealed class ManifestRenderer
         return new V1ResourceRequirements { Requests = requests, Limits = limits };
     }
 
-    private static ResourceQuantity Quantity(string field, string value)
+    private ResourceQuantity Quantity(string field, string value)
     {
+        if (_quantities.TryGetValue(value, out var cached))
+        {
+            return cached;
+        }
+
         try
         {
-            return new ResourceQuantity(value);
+            var parsed = new ResourceQuantity(value);
+            _quantities.TryAdd(value, parsed);
+            return parsed;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
