@@ -16,7 +16,7 @@ internal static class PolicyCommand
         policy.Options.Add(support.Config);
 
         var file = new Argument<FileInfo>("file") { Description = "YAML manifest(s) or a PRIMAGE-style template" };
-        var values = new Option<string[]>("--set") { Description = "placeholder value for a #name# template: name=value (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var values = new Option<string[]>("--set") { Description = "placeholder value for a #name# template: name=value, or name=[\"a\",\"b\"] for a list (repeatable)", AllowMultipleArgumentsPerToken = true };
         var user = new Option<string?>("--user", "-u") { Description = "check the uid/gid/supplemental-group rules against this user's workspace" };
         var gid = new Option<long?>("--dataset-gid") { Description = "the user's dataset GID (with --user)" };
         var check = new Command("check", "Check a manifest file; exits 1 and lists every violation when a rule is broken.");
@@ -86,7 +86,18 @@ internal static class PolicyCommand
                 throw new ImagingRepo.Jobs.JobsValidationException("--set", $"'{pair}' is not name=value");
             }
 
-            values[pair[..eq]] = pair[(eq + 1)..];
+            string value = pair[(eq + 1)..];
+            try
+            {
+                // A JSON array of strings fills a list placeholder (e.g. command-line arguments).
+                values[pair[..eq]] = value.StartsWith('[')
+                    ? System.Text.Json.JsonSerializer.Deserialize<string[]>(value) ?? []
+                    : value;
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new ImagingRepo.Jobs.JobsValidationException("--set " + pair[..eq], "a value starting with '[' must be a JSON array of strings: " + e.Message, e);
+            }
         }
 
         return values;
