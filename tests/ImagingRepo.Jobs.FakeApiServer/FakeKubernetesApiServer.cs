@@ -116,7 +116,6 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             }
 
             log.Append(text);
-            Monitor.PulseAll(_gate);
         }
 
         NotifyLogWaiters();
@@ -159,8 +158,6 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             {
                 watcher.Channel.Writer.TryComplete();
             }
-
-            Monitor.PulseAll(_gate);
         }
 
         NotifyLogWaiters();
@@ -220,6 +217,11 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
                 "DELETE" when target.Name is not null => (200, Delete(target, await ReadOptionalBodyAsync(context).ConfigureAwait(false), query["propagationPolicy"])),
                 _ => throw new ApiError(405, "MethodNotAllowed", $"the fake does not support {method} on {context.Request.Path}"),
             };
+            if (target.Resource.Plural is "pods" or "namespaces" && method is "PUT" or "DELETE")
+            {
+                NotifyLogWaiters();   // a pod that ended or went away ends its followed logs
+            }
+
             await WriteJsonAsync(context, status, body).ConfigureAwait(false);
         }
         catch (ApiError e)
@@ -465,7 +467,6 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             if (resource.Plural == "pods")
             {
                 OnPodChanged(ns, updated);
-                Monitor.PulseAll(_gate);
             }
 
             return (JsonObject)updated.DeepClone();
@@ -519,7 +520,6 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
             Remove((resource, ns, target.Name!));
             ((JsonObject)result["metadata"]!)["deletionTimestamp"] = _options.TimeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            Monitor.PulseAll(_gate);
             return result;
         }
     }
