@@ -6,7 +6,7 @@ namespace ImagingRepo.Client.Tests.DicomWeb;
 
 /// <summary>
 /// Writes a small but valid DICOM Part 10 file by hand (Secondary Capture, explicit VR little endian,
-/// a 2x2 8-bit MONOCHROME2 image, every Type 1 and 2 attribute of the IOD present; dciodvfy finds no
+/// a 2x2 8-bit MONOCHROME2 image, every Type 1 and 2 attribute of the IOD present; dciodvfy reports no
 /// error), so that tests of DICOMweb servers need no DICOM library.
 /// </summary>
 internal static class MinimalDicomFile
@@ -40,6 +40,7 @@ internal static class MinimalDicomFile
         dataset.Add(0x0020, 0x0011, "IS", "1");
         dataset.Add(0x0020, 0x0013, "IS", "1");
         dataset.Add(0x0020, 0x0020, "CS", string.Empty);
+        dataset.Add(0x0020, 0x0060, "CS", string.Empty); // dciodvfy: absent is an error, empty a warning
         dataset.AddUs(0x0028, 0x0002, 1);
         dataset.Add(0x0028, 0x0004, "CS", "MONOCHROME2");
         dataset.AddUs(0x0028, 0x0010, 2);
