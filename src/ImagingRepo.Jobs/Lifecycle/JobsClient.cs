@@ -96,15 +96,29 @@ public sealed partial class JobsClient
     /// <exception cref="DatasetAccessDeniedException">The user may not use one of the datasets.</exception>
     public async Task<RenderedWorkload> SubmitAsync(WorkloadSpec spec, WorkspaceIdentity workspace, CancellationToken cancellationToken = default)
     {
-        var rendered = Prepare(spec, workspace);
-        if (rendered.DatasetIds.Count > 0)
+        ArgumentNullException.ThrowIfNull(spec);
+        using var activity = JobsTelemetry.Source.StartActivity("jobs.submit");
+        activity?.SetTag("imagingrepo.workload.kind", spec.WorkloadKind);
+        RenderedWorkload rendered;
+        try
         {
-            var decision = await _gate.CheckAsync(workspace.Username, rendered.DatasetIds, cancellationToken).ConfigureAwait(false);
-            if (!decision.Granted)
+            rendered = Prepare(spec, workspace);
+            if (rendered.DatasetIds.Count > 0)
             {
-                throw new DatasetAccessDeniedException(decision.DeniedDatasetIds.Count > 0 ? decision.DeniedDatasetIds : rendered.DatasetIds,
-                    decision.Reason ?? "refused by the dataset service");
+                var decision = await _gate.CheckAsync(workspace.Username, rendered.DatasetIds, cancellationToken).ConfigureAwait(false);
+                if (!decision.Granted)
+                {
+                    throw new DatasetAccessDeniedException(decision.DeniedDatasetIds.Count > 0 ? decision.DeniedDatasetIds : rendered.DatasetIds,
+                        decision.Reason ?? "refused by the dataset service");
+                }
             }
+        }
+        catch (JobsValidationException e)
+        {
+            string reason = JobsTelemetry.RefusalReason(e);
+            JobsTelemetry.Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
+            throw;
         }
 
         var created = new List<IKubernetesObject<V1ObjectMeta>>(rendered.Objects.Count);
@@ -145,6 +159,7 @@ public sealed partial class JobsClient
             }
         }
 
+        JobsTelemetry.Submitted.Add(1, new KeyValuePair<string, object?>("kind", rendered.Kind));
         Log.Submitted(_logger, rendered.Kind, rendered.Name, rendered.Namespace, rendered.DatasetIds.Count);
         return rendered;
     }

@@ -48,6 +48,7 @@ public sealed partial class WorkspaceProvisioner
     public async Task<WorkspaceProvisioningResult> ProvisionAsync(WorkspaceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var activity = JobsTelemetry.Source.StartActivity("workspaces.provision");
         var identity = WorkspaceManifests.Identity(request, _options.Workspace);
         var objects = WorkspaceManifests.Build(request, _options.Workspace, _options.Conventions);
         int created = 0, updated = 0;
@@ -63,6 +64,9 @@ public sealed partial class WorkspaceProvisioner
             }
         }
 
+        JobsTelemetry.WorkspacesProvisioned.Add(1);
+        activity?.SetTag("imagingrepo.workspace.created", created);
+        activity?.SetTag("imagingrepo.workspace.updated", updated);
         Log.Provisioned(_logger, identity.Namespace, created, updated);
         return new WorkspaceProvisioningResult(identity, created, updated);
     }
@@ -145,6 +149,7 @@ public sealed partial class WorkspaceProvisioner
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < MaxConflictRetries)
             {
+                JobsTelemetry.Conflicts.Add(1);
                 Log.Conflict(_logger, desired.Kind, desired.Metadata.Name, attempt);
             }
         }

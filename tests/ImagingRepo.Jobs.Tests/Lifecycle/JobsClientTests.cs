@@ -59,12 +59,27 @@ public class JobsClientTests(KubernetesClusterFixture cluster) : IClassFixture<K
     public async Task A_dataset_the_user_may_not_use_is_refused_before_anything_reaches_the_cluster()
     {
         var (client, ws, _) = await SetUpAsync("denied");
+        var refusals = new List<string?>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == JobsTelemetry.Name && instrument.Name == "imagingrepo.jobs.refused") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason") lock (refusals) refusals.Add(tag.Value as string);
+            }
+        });
+        listener.Start();
         try
         {
             var e = await Assert.ThrowsAsync<DatasetAccessDeniedException>(() =>
                 client.SubmitAsync(new BatchJob { Name = "peek", Image = cluster.Image, DatasetIds = ["ds-lung", "ds-secret"] }, ws));
             Assert.Equal("datasets", e.Field);
             Assert.Equal(["ds-secret"], e.DeniedDatasetIds);
+            lock (refusals) Assert.Contains("dataset-access", refusals);
             Assert.Empty(await client.ListAsync(ws));
             Assert.Empty(_sinks.Accesses);
         }
