@@ -236,6 +236,16 @@ public sealed partial class JobsClient
     {
         ArgumentNullException.ThrowIfNull(workspace);
         KubernetesNames.RequireDns1123Label("name", name);
+        try
+        {
+            // A watch of a missing object just stays silent: refuse an unknown name up front.
+            await _kubernetes.BatchV1.ReadNamespacedJobAsync(name, workspace.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new JobsValidationException("name", $"no job named '{name}' in {workspace.Namespace}");
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
         string ns = workspace.Namespace;
