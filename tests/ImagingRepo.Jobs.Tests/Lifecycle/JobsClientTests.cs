@@ -153,6 +153,7 @@ public class JobsClientTests(KubernetesClusterFixture cluster) : IClassFixture<K
             Assert.Equal("ClusterIP", (await cluster.Client.CoreV1.ReadNamespacedServiceAsync("lab", ws.Namespace)).Spec.Type);
             Assert.True(await client.DeleteAsync(ws, "lab"));
             await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => cluster.Client.CoreV1.ReadNamespacedSecretAsync("lab-password", ws.Namespace));
+            await KubernetesClusterFixture.EventuallyAsync(async () => (await client.ListAsync(ws)).Count == 0, "the session to go");
             Assert.False(await client.DeleteAsync(ws, "lab"));
         }
         finally
@@ -172,7 +173,8 @@ public class JobsClientTests(KubernetesClusterFixture cluster) : IClassFixture<K
             Assert.True(await client.DeleteAsync(ws, "sweep"));
             await KubernetesClusterFixture.EventuallyAsync(async () =>
                 (await cluster.Client.CoreV1.ListNamespacedPodAsync(ws.Namespace, labelSelector: "app.kubernetes.io/instance=sweep")).Items.Count == 0, "the pods to go");
-            Assert.False(await client.DeleteAsync(ws, "sweep") && !cluster.IsReal);
+            await KubernetesClusterFixture.EventuallyAsync(async () => (await client.ListAsync(ws)).Count == 0, "the job to go");
+            Assert.False(await client.DeleteAsync(ws, "sweep"));
         }
         finally
         {
