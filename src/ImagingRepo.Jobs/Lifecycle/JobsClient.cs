@@ -446,17 +446,20 @@ public sealed partial class JobsClient
     private string UserSelector(WorkspaceIdentity workspace) =>
         $"app.kubernetes.io/managed-by={_options.Conventions.ManagedBy},{_options.Conventions.UserLabel}={workspace.UserLabelValue}";
 
-    private static async Task PumpAsync<T>(Func<CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch, ChannelWriter<object> writer, CancellationToken ct)
+    private async Task PumpAsync<T>(Func<CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch, ChannelWriter<object> writer, CancellationToken ct)
     {
         try
         {
-            // The API server ends watches after a timeout; resume until the consumer stops.
+            // The API server ends watches after a timeout; resume (re-listing through synthetic ADDED events) until
+            // the consumer stops, pausing briefly so that a server closing at once is not hammered.
             while (!ct.IsCancellationRequested)
             {
                 await foreach (var item in watch(ct).WithCancellation(ct).ConfigureAwait(false))
                 {
                     await writer.WriteAsync(item, ct).ConfigureAwait(false);
                 }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
