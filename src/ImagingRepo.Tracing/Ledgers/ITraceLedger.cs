@@ -109,3 +109,19 @@ public sealed class LedgerException : Exception
     /// <summary>True when trying again later may succeed (unreachable, timeout); false when the ledger refused.</summary>
     public bool IsTransient { get; }
 }
+
+/// <summary>A prepared ledger write can no longer be sent (e.g. its nonce was used); the dispatcher prepares a new one.</summary>
+public sealed class LedgerTicketExpiredException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public LedgerTicketExpiredException() { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Why.</param>
+    public LedgerTicketExpiredException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Why.</param>
+    /// <param name="innerException">The cause.</param>
+    public LedgerTicketExpiredException(string message, Exception innerException) : base(message, innerException) { }
+}
