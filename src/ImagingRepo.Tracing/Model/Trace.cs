@@ -31,7 +31,13 @@ public abstract record Trace
     /// <summary>Format version (<c>version</c>), <see cref="V1"/>.</summary>
     [JsonPropertyName("version")]
     [JsonPropertyOrder(-8)]
-    public string Version { get; init; } = V1;
+    public string Version
+    {
+        get => _version;
+        init => _version = value ?? V1; // absent in JSON: V1
+    }
+
+    private readonly string _version = V1;
 
     /// <summary>When the action happened, in milliseconds since the Unix epoch (<c>timestamp</c>).</summary>
     [JsonPropertyName("timestamp")]

@@ -37,7 +37,8 @@ public static class TraceSerializer
         catch (JsonException e)
         {
             var where = e.Path is null ? "" : $" at {e.Path}";
-            throw new TraceFormatException($"invalid trace JSON{where}: {e.Message}", e);
+            var hint = e.Path == "$" ? " (userAction missing or unknown?)" : "";
+            throw new TraceFormatException($"invalid trace JSON{where}{hint}: {e.Message}", e);
         }
         catch (NotSupportedException e)
         {
