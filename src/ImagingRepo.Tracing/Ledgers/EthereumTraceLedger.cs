@@ -353,7 +353,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
         }
         catch (RpcResponseException e)
         {
-            return message + ": " + e.Message;
+            return message + ": " + ContractErrors.Explain(e.RpcError?.Message ?? e.Message, e.RpcError?.Data?.ToString());
         }
         catch (SmartContractRevertException e)
         {
@@ -379,7 +379,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
     private static Exception? Classify(Exception e) => e switch
     {
         LedgerException or LedgerTicketExpiredException or OperationCanceledException => null,
-        RpcResponseException r => new LedgerException(r.RpcError?.Message ?? r.Message, isTransient: false, r),
+        RpcResponseException r => new LedgerException(ContractErrors.Explain(r.RpcError?.Message ?? r.Message, r.RpcError?.Data?.ToString()), isTransient: false, r),
         SmartContractRevertException r => new LedgerException(r.Message, isTransient: false, r),
         RpcClientTimeoutException or RpcClientUnknownException or HttpRequestException or System.Net.Sockets.SocketException or IOException
             => new LedgerException("the Ethereum node cannot be reached: " + e.GetBaseException().Message, isTransient: true, e),
