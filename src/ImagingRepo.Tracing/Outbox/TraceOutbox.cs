@@ -37,6 +37,8 @@ public abstract class TraceOutbox : IAsyncDisposable
     private static readonly Counter<long> Recorded = Meter.CreateCounter<long>("imagingrepo.tracing.recorded", description: "Traces committed to the outbox");
     private static readonly Histogram<int> GroupSizes = Meter.CreateHistogram<int>("imagingrepo.tracing.group_size", description: "Writes per outbox commit");
 
+    private const int MaxRowsPerInsert = 256;
+
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TraceOutboxOptions _options;
     private Task? _writer;
@@ -398,7 +400,7 @@ public abstract class TraceOutbox : IAsyncDisposable
     private Task EnqueueAsync(RecordOp op, CancellationToken cancellationToken)
     {
         if (!_writes.Writer.TryWrite(op)) throw new ObjectDisposedException(GetType().Name);
-        return op.Completion.Task.WaitAsync(cancellationToken);
+        return cancellationToken.CanBeCanceled ? op.Completion.Task.WaitAsync(cancellationToken) : op.Completion.Task;
     }
 
     private async Task WriterLoopAsync()
@@ -426,17 +428,25 @@ public abstract class TraceOutbox : IAsyncDisposable
                 var ctx = new WriteContext(connection, transaction);
                 try
                 {
-                    foreach (var op in group)
+                    for (var i = 0; i < group.Count;)
                     {
-                        try
+                        if (group[i] is RecordOp)
                         {
-                            await op.ExecuteAsync(ctx).ConfigureAwait(false);
-                            if (op is RecordOp) recorded++;
+                            // A run of recordings: multi-row inserts, the bulk of the work under load.
+                            var run = new List<RecordOp>();
+                            while (i < group.Count && run.Count < MaxRowsPerInsert && group[i] is RecordOp r)
+                            {
+                                run.Add(r);
+                                i++;
+                            }
+
+                            await ctx.InsertAsync(run).ConfigureAwait(false);
+                            recorded += run.Count;
+                            continue;
                         }
-                        catch (DuplicateTraceException e)
-                        {
-                            op.Result = e; // this caller's own error; the others still commit
-                        }
+
+                        await group[i].ExecuteAsync(ctx).ConfigureAwait(false);
+                        i++;
                     }
                 }
                 finally
@@ -462,7 +472,6 @@ public abstract class TraceOutbox : IAsyncDisposable
     /// <summary>The transaction a group of writes runs in, with the insert command prepared once per group.</summary>
     internal sealed class WriteContext(DbConnection connection, DbTransaction transaction) : IDisposable
     {
-        private DbCommand? _insert;
         private DbCommand? _existing;
 
         public DbCommand Command(string sql)
@@ -489,49 +498,63 @@ public abstract class TraceOutbox : IAsyncDisposable
             return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
-        public async Task InsertAsync(RecordOp op)
+        public async Task InsertAsync(List<RecordOp> run)
         {
-            if (_insert is null)
+            using var insert = Command(InsertSql(run.Count));
+            for (var i = 0; i < run.Count; i++)
             {
-                _insert = Command("INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms) " +
-                                  "VALUES (@id, @action, @datasets, @json, @leaf, 0, @now) ON CONFLICT (id) DO NOTHING");
-                Add(_insert, "@id", "");
-                Add(_insert, "@action", 0);
-                Add(_insert, "@datasets", "");
-                Add(_insert, "@json", Array.Empty<byte>());
-                Add(_insert, "@leaf", Array.Empty<byte>());
-                Add(_insert, "@now", 0L);
+                var op = run[i];
+                Add(insert, "@i" + i, op.Trace.Id.ToString("D"));
+                Add(insert, "@a" + i, (int)op.Trace.UserAction);
+                Add(insert, "@d" + i, "|" + string.Join('|', op.Trace.ReferencedDatasetIds) + "|");
+                Add(insert, "@j" + i, op.Json);
+                Add(insert, "@l" + i, op.Leaf);
+                Add(insert, "@t" + i, op.RecordedAt);
             }
 
-            var p = _insert.Parameters;
-            p[0].Value = op.Trace.Id.ToString("D");
-            p[1].Value = (int)op.Trace.UserAction;
-            p[2].Value = "|" + string.Join('|', op.Trace.ReferencedDatasetIds) + "|";
-            p[3].Value = op.Json;
-            p[4].Value = op.Leaf;
-            p[5].Value = op.RecordedAt;
-            if (await _insert.ExecuteNonQueryAsync().ConfigureAwait(false) == 1) return;
-
-            // Same id already stored: fine when the content is identical (a retried call), an error otherwise.
-            if (_existing is null)
+            var inserted = new HashSet<string>(StringComparer.Ordinal);
+            var reader = await insert.ExecuteReaderAsync().ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                _existing = Command("SELECT json FROM traces WHERE id = @id");
-                Add(_existing, "@id", "");
+                while (await reader.ReadAsync().ConfigureAwait(false)) inserted.Add(reader.GetString(0));
             }
 
-            _existing.Parameters[0].Value = op.Trace.Id.ToString("D");
-            var stored = (byte[]?)await _existing.ExecuteScalarAsync().ConfigureAwait(false);
-            if (stored is null || !stored.AsSpan().SequenceEqual(op.Json))
+            if (inserted.Count == run.Count) return;
+
+            // Some ids were stored already (or twice in this run): fine when the content is identical
+            // (a retried call), an error for that caller otherwise.
+            foreach (var op in run)
             {
-                throw new DuplicateTraceException($"trace {op.Trace.Id} is already recorded with different content");
+                if (inserted.Remove(op.Trace.Id.ToString("D"))) continue;
+                if (_existing is null)
+                {
+                    _existing = Command("SELECT json FROM traces WHERE id = @id");
+                    Add(_existing, "@id", "");
+                }
+
+                _existing.Parameters[0].Value = op.Trace.Id.ToString("D");
+                var stored = (byte[]?)await _existing.ExecuteScalarAsync().ConfigureAwait(false);
+                if (stored is null || !stored.AsSpan().SequenceEqual(op.Json))
+                {
+                    op.Result = new DuplicateTraceException($"trace {op.Trace.Id} is already recorded with different content");
+                }
             }
         }
 
-        public void Dispose()
+        private static string InsertSql(int rows)
         {
-            _insert?.Dispose();
-            _existing?.Dispose();
+            var sql = new StringBuilder("INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms) VALUES ", 40 + rows * 48);
+            for (var i = 0; i < rows; i++)
+            {
+                if (i > 0) sql.Append(',');
+                sql.Append("(@i").Append(i).Append(",@a").Append(i).Append(",@d").Append(i).Append(",@j").Append(i)
+                    .Append(",@l").Append(i).Append(",0,@t").Append(i).Append(')');
+            }
+
+            return sql.Append(" ON CONFLICT (id) DO NOTHING RETURNING id").ToString();
         }
+
+        public void Dispose() => _existing?.Dispose();
     }
 
     internal abstract class WriteOp
@@ -570,7 +593,7 @@ public abstract class TraceOutbox : IAsyncDisposable
 
         public long RecordedAt { get; } = recordedAt;
 
-        public override Task ExecuteAsync(WriteContext ctx) => ctx.InsertAsync(this);
+        public override Task ExecuteAsync(WriteContext ctx) => ctx.InsertAsync([this]);
     }
 
     internal sealed class DelegateOp<T>(Func<WriteContext, Task<T>> action) : WriteOp<T>

@@ -78,10 +78,14 @@ public sealed class MerkleTree
     /// <param name="canonicalTrace">UTF-8 canonical trace JSON.</param>
     public static byte[] HashLeaf(ReadOnlySpan<byte> canonicalTrace)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA3_256);
-        hash.AppendData([0x00]);
-        hash.AppendData(canonicalTrace);
-        return hash.GetHashAndReset();
+        var length = canonicalTrace.Length + 1;
+        var rented = length <= 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> buffer = rented ?? stackalloc byte[1024];
+        buffer[0] = 0x00;
+        canonicalTrace.CopyTo(buffer[1..]);
+        var hash = SHA3_256.HashData(buffer[..length]);
+        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        return hash;
     }
 
     /// <summary>SHA3-256(0x01 || left || right).</summary>
