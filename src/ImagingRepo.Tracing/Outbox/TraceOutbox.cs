@@ -472,6 +472,7 @@ public abstract class TraceOutbox : IAsyncDisposable
     /// <summary>The transaction a group of writes runs in, with the insert command prepared once per group.</summary>
     internal sealed class WriteContext(DbConnection connection, DbTransaction transaction) : IDisposable
     {
+        private DbCommand? _insert;
         private DbCommand? _existing;
 
         public DbCommand Command(string sql)
@@ -500,32 +501,33 @@ public abstract class TraceOutbox : IAsyncDisposable
 
         public async Task InsertAsync(List<RecordOp> run)
         {
-            using var insert = Command(InsertSql(run.Count));
-            for (var i = 0; i < run.Count; i++)
+            if (_insert is null)
             {
-                var op = run[i];
-                Add(insert, "@i" + i, op.Trace.Id.ToString("D"));
-                Add(insert, "@a" + i, (int)op.Trace.UserAction);
-                Add(insert, "@d" + i, "|" + string.Join('|', op.Trace.ReferencedDatasetIds) + "|");
-                Add(insert, "@j" + i, op.Json);
-                Add(insert, "@l" + i, op.Leaf);
-                Add(insert, "@t" + i, op.RecordedAt);
+                // One prepared statement per group, executed per row: SQLite binds by name in a linear scan of
+                // the statement's variables, so one wide multi-row statement costs more than it saves.
+                _insert = Command("INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms) " +
+                                  "VALUES (@i, @a, @d, @j, @l, 0, @t) ON CONFLICT (id) DO NOTHING");
+                Add(_insert, "@i", "");
+                Add(_insert, "@a", 0);
+                Add(_insert, "@d", "");
+                Add(_insert, "@j", Array.Empty<byte>());
+                Add(_insert, "@l", Array.Empty<byte>());
+                Add(_insert, "@t", 0L);
+                await _insert.PrepareAsync().ConfigureAwait(false);
             }
 
-            var inserted = new HashSet<string>(StringComparer.Ordinal);
-            var reader = await insert.ExecuteReaderAsync().ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync().ConfigureAwait(false)) inserted.Add(reader.GetString(0));
-            }
-
-            if (inserted.Count == run.Count) return;
-
-            // Some ids were stored already (or twice in this run): fine when the content is identical
-            // (a retried call), an error for that caller otherwise.
+            var p = _insert.Parameters;
             foreach (var op in run)
             {
-                if (inserted.Remove(op.Trace.Id.ToString("D"))) continue;
+                p[0].Value = op.Trace.Id.ToString("D");
+                p[1].Value = (int)op.Trace.UserAction;
+                p[2].Value = "|" + string.Join('|', op.Trace.ReferencedDatasetIds) + "|";
+                p[3].Value = op.Json;
+                p[4].Value = op.Leaf;
+                p[5].Value = op.RecordedAt;
+                if (await _insert.ExecuteNonQueryAsync().ConfigureAwait(false) == 1) continue;
+
+                // Already stored: fine when the content is identical (a retried call), an error for that caller otherwise.
                 if (_existing is null)
                 {
                     _existing = Command("SELECT json FROM traces WHERE id = @id");
@@ -541,20 +543,11 @@ public abstract class TraceOutbox : IAsyncDisposable
             }
         }
 
-        private static string InsertSql(int rows)
+        public void Dispose()
         {
-            var sql = new StringBuilder("INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms) VALUES ", 40 + rows * 48);
-            for (var i = 0; i < rows; i++)
-            {
-                if (i > 0) sql.Append(',');
-                sql.Append("(@i").Append(i).Append(",@a").Append(i).Append(",@d").Append(i).Append(",@j").Append(i)
-                    .Append(",@l").Append(i).Append(",0,@t").Append(i).Append(')');
-            }
-
-            return sql.Append(" ON CONFLICT (id) DO NOTHING RETURNING id").ToString();
+            _insert?.Dispose();
+            _existing?.Dispose();
         }
-
-        public void Dispose() => _existing?.Dispose();
     }
 
     internal abstract class WriteOp
