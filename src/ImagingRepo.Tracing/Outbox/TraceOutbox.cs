@@ -432,7 +432,7 @@ public abstract class TraceOutbox : IAsyncDisposable
                     {
                         if (group[i] is RecordOp)
                         {
-                            // A run of recordings: multi-row inserts, the bulk of the work under load.
+                            // A run of recordings shares one prepared insert.
                             var run = new List<RecordOp>();
                             while (i < group.Count && run.Count < MaxRowsPerInsert && group[i] is RecordOp r)
                             {
