@@ -69,6 +69,14 @@ public sealed class EthereumLedgerTests : IClassFixture<HardhatServer>, IDisposa
             Assert.Equal(TraceVerificationStatus.Anchored, (await verifier.VerifyProofAsync(TraceProof.Parse(result.Proof!.ToJson()))).Status);
         }
 
+        // The documented offline procedure (standard-library Python) accepts the exported proof and the chain has the root.
+        var proofFile = _temp.File("proof.json");
+        await File.WriteAllTextAsync(proofFile, (await verifier.ExportProofAsync(useAb[1].Id))!.ToJson());
+        Assert.Equal(0, await ImagingRepo.Tracing.Tests.Proofs.OfflineVerifier.RunAsync(proofFile, "--rpc", _hardhat.RpcUrl, "--contract", options.ContractAddress!));
+        var forged = (await verifier.ExportProofAsync(useAb[1].Id))! with { Trace = Encoding.UTF8.GetString(TraceSerializer.Serialize(TestTraces.Pseudonymizer.Apply(useAb[0]))) };
+        await File.WriteAllTextAsync(proofFile, forged.ToJson());
+        Assert.Equal(1, await ImagingRepo.Tracing.Tests.Proofs.OfflineVerifier.RunAsync(proofFile));
+
         var tampered = ((UpdateDatasetTrace)updateA[0]) with { Details = TraceUpdateDetails.Unpublish };
         Assert.Equal(TraceVerificationStatus.Tampered, (await verifier.VerifyAsync(tampered)).Status);
 

@@ -48,8 +48,14 @@ public sealed class SqliteOutboxTests : IDisposable
         Assert.Equal(TraceVerificationStatus.Tampered, (await verifier.VerifyAsync(tampered)).Status);
         Assert.Equal(TraceVerificationStatus.NotAnchored, (await verifier.VerifyAsync(TestTraces.Create("never"))).Status);
 
-        var forged = (await verifier.ExportProofAsync(traces[1].Id))! with { Trace = TraceSerializer.Serialize(tampered).Length.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var proofFile = _temp.File("proof.json");
+        var exported = (await verifier.ExportProofAsync(traces[1].Id))!;
+        await File.WriteAllTextAsync(proofFile, exported.ToJson());
+        Assert.Equal(0, await ImagingRepo.Tracing.Tests.Proofs.OfflineVerifier.RunAsync(proofFile));
+        var forged = exported with { Trace = exported.Trace.Replace("ds-1", "ds-2", StringComparison.Ordinal) };
         Assert.False(forged.VerifyInclusion());
+        await File.WriteAllTextAsync(proofFile, forged.ToJson());
+        Assert.Equal(1, await ImagingRepo.Tracing.Tests.Proofs.OfflineVerifier.RunAsync(proofFile));
 
         var byDataset = await outbox.ListAsync(new TraceListQuery(DatasetId: "ds-1"));
         Assert.Equal(traces.Where((_, i) => i % 3 == 1).Select(t => t.Id).Order(), byDataset.Select(r => r.Trace.Id).Order());
