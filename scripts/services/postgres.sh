@@ -9,7 +9,7 @@ ir_init postgres
 
 PORT="${IMAGINGREPO_POSTGRES_PORT:-45432}"
 PIDFILE="$STATE/postgres.pid"
-LOG="$STATE/postgres.log"
+LOG="$STATE/postgres.log" # the server's own log is <cluster>/run/postgres.log
 
 pg_bin() {
   local dir
@@ -19,7 +19,8 @@ pg_bin() {
 }
 
 # The server refuses to run as root: under root it runs as the `postgres` account, which must be able
-# to reach its folders. Where the repository path is closed to it, the cluster lives under /tmp.
+# to reach its folders. Where the repository path is closed to it (or too long for a socket path),
+# the cluster lives under /tmp and is removed on stop.
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -42,7 +43,8 @@ do_start() {
   mkdir -p "$base/data" "$base/run"
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres: "$base/data" "$base/run"
-    if ! runuser -u postgres -- test -w "$base/data"; then
+    # Also when the socket path would pass the 107-byte limit of a Unix socket address.
+    if ! runuser -u postgres -- test -w "$base/data" || [ ${#base} -gt 80 ]; then
       rm -rf "$base/data" "$base/run"
       base="$(mktemp -d /tmp/imagingrepo-postgres.XXXXXX)"
       echo "$base" >"$STATE/base"
@@ -55,7 +57,7 @@ do_start() {
   chmod 600 "$base/run/pwfile"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$base/run/pwfile"
   as_pg "$bin/initdb" -D "$base/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-    --encoding=UTF8 --locale=C.UTF-8 >"$LOG.initdb" 2>&1 || ir_fail_with_log "$LOG.initdb" "initdb failed"
+    --encoding=UTF8 --locale=C.UTF-8 >"$LOG" 2>&1 || ir_fail_with_log "$LOG" "initdb failed"
   rm -f "$base/run/pwfile"
   cat >>"$base/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
@@ -66,8 +68,8 @@ synchronous_commit = off
 full_page_writes = off
 max_connections = 200
 CONF
-  touch "$LOG"; [ "$(id -u)" -eq 0 ] && chown postgres: "$LOG"
-  as_pg "$bin/pg_ctl" -D "$base/data" -l "$LOG" -w -t 60 start >/dev/null || ir_fail_with_log "$LOG" "pg_ctl start failed"
+  as_pg "$bin/pg_ctl" -D "$base/data" -l "$base/run/postgres.log" -w -t 60 start >/dev/null \
+    || ir_fail_with_log "$base/run/postgres.log" "pg_ctl start failed"
   head -n 1 "$base/data/postmaster.pid" >"$PIDFILE"
   as_pg "$bin/psql" -h "$base/run" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q >/dev/null <<SQL
 CREATE ROLE imagingrepo LOGIN CREATEDB PASSWORD '$password';

@@ -6,7 +6,8 @@ namespace ImagingRepo.Client.Tests.DicomWeb;
 
 /// <summary>
 /// Writes a small but valid DICOM Part 10 file by hand (Secondary Capture, explicit VR little endian,
-/// a 2x2 8-bit MONOCHROME2 image), so that tests of DICOMweb servers need no DICOM library.
+/// a 2x2 8-bit MONOCHROME2 image, every Type 1 and 2 attribute of the IOD present; dciodvfy reports no
+/// error), so that tests of DICOMweb servers need no DICOM library.
 /// </summary>
 internal static class MinimalDicomFile
 {
@@ -24,15 +25,22 @@ internal static class MinimalDicomFile
         dataset.Add(0x0008, 0x0016, "UI", SecondaryCaptureSopClass);
         dataset.Add(0x0008, 0x0018, "UI", sopInstanceUid);
         dataset.Add(0x0008, 0x0020, "DA", "20240131");
+        dataset.Add(0x0008, 0x0030, "TM", "120000");
+        dataset.Add(0x0008, 0x0050, "SH", string.Empty);
         dataset.Add(0x0008, 0x0060, "CS", "OT");
         dataset.Add(0x0008, 0x0064, "CS", "WSD");
+        dataset.Add(0x0008, 0x0090, "PN", string.Empty);
         dataset.Add(0x0010, 0x0010, "PN", patientName);
         dataset.Add(0x0010, 0x0020, "LO", patientId);
+        dataset.Add(0x0010, 0x0030, "DA", string.Empty);
+        dataset.Add(0x0010, 0x0040, "CS", string.Empty);
         dataset.Add(0x0020, 0x000D, "UI", studyUid);
         dataset.Add(0x0020, 0x000E, "UI", seriesUid);
         dataset.Add(0x0020, 0x0010, "SH", "1");
         dataset.Add(0x0020, 0x0011, "IS", "1");
         dataset.Add(0x0020, 0x0013, "IS", "1");
+        dataset.Add(0x0020, 0x0020, "CS", string.Empty);
+        dataset.Add(0x0020, 0x0060, "CS", string.Empty); // dciodvfy: absent is an error, empty a warning
         dataset.AddUs(0x0028, 0x0002, 1);
         dataset.Add(0x0028, 0x0004, "CS", "MONOCHROME2");
         dataset.AddUs(0x0028, 0x0010, 2);
