@@ -14,7 +14,8 @@ namespace ImagingRepo.Benchmarks.Tracing;
 ///    group commit; 2. anchoring throughput, one transaction per trace vs batches, side by side on the same node;
 /// 3. record-to-anchored latency with a 1 s window under a steady load. Last line:
 /// <c>tracing: record=N/s anchored=M/s batched/unbatched=R p50=Ts</c>.
-/// Options: <c>--sync-normal</c> (synchronous=NORMAL instead of FULL), <c>--record-only</c>, <c>--records N</c> (20000), <c>--unbatched N</c> (300), <c>--batched N</c> (20000), <c>--batch-size N</c> (500).
+/// Options: <c>--sync-normal</c> (synchronous=NORMAL instead of FULL), <c>--record-only</c>, <c>--records N</c> (20000), <c>--unbatched N</c> (300), <c>--batched N</c> (20000), <c>--batch-size N</c> (500),
+/// <c>--gas-limit N</c> (fixed gas per transaction instead of estimating; both modes).
 /// </summary>
 internal static class TracingScenario
 {
@@ -29,6 +30,7 @@ internal static class TracingScenario
         var batched = Arg(args, "--batched", 20_000);
         var batchSize = Arg(args, "--batch-size", 500);
         var flushEveryCommit = !args.Contains("--sync-normal");
+        var gasLimit = Arg(args, "--gas-limit", 0);
         var rpc = Environment.GetEnvironmentVariable("IMAGINGREPO_ETH_RPC");
         if (string.IsNullOrEmpty(rpc))
         {
@@ -49,6 +51,7 @@ internal static class TracingScenario
             var ledger = new EthereumTraceLedger(new EthereumTraceLedgerOptions
             {
                 RpcUrl = new Uri(rpc), ChainId = HardhatChainId, PrivateKey = DevKey, ContractAddress = address, DeploymentBlock = block,
+                GasLimit = gasLimit > 0 ? gasLimit : null,
             });
             var single = await MeasureAnchoringAsync(Path.Combine(work, "single.db"), pseudonymizer, ledger, unbatched, 1).ConfigureAwait(false);
             Console.WriteLine($"anchoring, one transaction per trace: {unbatched} traces: {single:F1} traces/s");

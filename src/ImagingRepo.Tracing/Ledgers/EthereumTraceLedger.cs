@@ -32,8 +32,24 @@ public sealed class EthereumTraceLedgerOptions
     /// <summary>Block the contract was deployed in: where event queries start.</summary>
     public long DeploymentBlock { get; set; }
 
-    /// <summary>Gas limit per anchoring transaction; null estimates it (estimation fails early on a revert).</summary>
+    /// <summary>
+    /// Fixed gas limit per anchoring transaction. Null (default) uses an upper bound computed from the batch
+    /// (<see cref="BaseGas"/> + <see cref="GasPerTrace"/> per trace + <see cref="GasPerExtraDataset"/> per further
+    /// dataset of a trace; unused gas is not charged), or the node's estimate when <see cref="EstimateGas"/> is set.
+    /// </summary>
     public long? GasLimit { get; set; }
+
+    /// <summary>Ask the node (<c>eth_estimateGas</c>, +20 %) instead of computing the bound: one more execution per batch, but a revert is caught before sending.</summary>
+    public bool EstimateGas { get; set; }
+
+    /// <summary>Gas of a batch besides its traces (transaction, batch record, batch event).</summary>
+    public long BaseGas { get; set; } = 150_000;
+
+    /// <summary>Upper bound of the gas one trace costs (its anchored-id slot, its event, its calldata; about 25,500 measured).</summary>
+    public long GasPerTrace { get; set; } = 28_000;
+
+    /// <summary>Upper bound of the gas each further dataset of a trace costs (one more event and key).</summary>
+    public long GasPerExtraDataset { get; set; } = 3_000;
 
     /// <summary>Gas price in wei; null asks the node.</summary>
     public BigInteger? GasPrice { get; set; }
@@ -146,11 +162,17 @@ public sealed class EthereumTraceLedger : ITraceLedger
             {
                 gas = limit;
             }
-            else
+            else if (_options.EstimateGas)
             {
                 var estimate = await _web3.Eth.Transactions.EstimateGas.SendRequestAsync(
                     new CallInput(data, _contract) { From = _address }).ConfigureAwait(false);
                 gas = estimate.Value * 6 / 5 + 10_000;
+            }
+            else
+            {
+                long extra = 0;
+                foreach (var entry in batch.Entries) extra += Math.Max(0, entry.DatasetIds.Count - 1);
+                gas = _options.BaseGas + (_options.GasPerTrace * batch.Entries.Count) + (_options.GasPerExtraDataset * extra);
             }
 
             var signed = new LegacyTransactionSigner().SignTransaction(

@@ -117,7 +117,6 @@ public sealed class EthereumLedgerTests : IClassFixture<HardhatServer>, IDisposa
     {
         _hardhat.Require();
         var options = await DeployAsync();
-        options.GasLimit = 2_000_000; // send the transaction (no estimation) so that it reverts on chain
         var ledger = new EthereumTraceLedger(options);
         var shared = TestTraces.Create("ds-dup");
         await using var first = await OutboxAsync("first.db");
@@ -147,7 +146,8 @@ public sealed class EthereumLedgerTests : IClassFixture<HardhatServer>, IDisposa
         var cases = new (string Name, EthereumTraceLedgerOptions Options, string Expected)[]
         {
             ("reverted", new EthereumTraceLedgerOptions { RpcUrl = Rpc, ChainId = ChainId, PrivateKey = OutsiderKey, ContractAddress = options.ContractAddress, GasLimit = 1_000_000 }, "NotAnchorer"),
-            ("reverted-estimate", new EthereumTraceLedgerOptions { RpcUrl = Rpc, ChainId = ChainId, PrivateKey = OutsiderKey, ContractAddress = options.ContractAddress }, "NotAnchorer"),
+            ("reverted-estimate", new EthereumTraceLedgerOptions { RpcUrl = Rpc, ChainId = ChainId, PrivateKey = OutsiderKey, ContractAddress = options.ContractAddress, EstimateGas = true }, "NotAnchorer"),
+            ("reverted-computed", new EthereumTraceLedgerOptions { RpcUrl = Rpc, ChainId = ChainId, PrivateKey = OutsiderKey, ContractAddress = options.ContractAddress }, "NotAnchorer"),
             ("chain", new EthereumTraceLedgerOptions { RpcUrl = Rpc, ChainId = 1337, PrivateKey = AnchorKey, ContractAddress = options.ContractAddress, GasLimit = 1_000_000 }, "chain"),
             ("gas", new EthereumTraceLedgerOptions { RpcUrl = Rpc, ChainId = ChainId, PrivateKey = AnchorKey, ContractAddress = options.ContractAddress, GasLimit = 60_000 }, "gas"),
         };
