@@ -45,7 +45,7 @@ public sealed class EthereumTraceLedgerOptions
     /// <summary>Gas of a batch besides its traces (transaction, batch record, batch event).</summary>
     public long BaseGas { get; set; } = 150_000;
 
-    /// <summary>Upper bound of the gas one trace costs (its anchored-id slot, its event, its calldata; about 25,500 measured).</summary>
+    /// <summary>Upper bound of the gas one trace costs (its anchored-id slot, its event, its calldata; about 26,000 measured on Hardhat).</summary>
     public long GasPerTrace { get; set; } = 28_000;
 
     /// <summary>Upper bound of the gas each further dataset of a trace costs (one more event and key).</summary>
