@@ -7,6 +7,7 @@ internal static class ScenarioRunner
     private static readonly Dictionary<string, Func<string[], Task<int>>> Scenarios = new(StringComparer.OrdinalIgnoreCase)
     {
         ["jobs"] = Jobs.JobsScenario.RunAsync,
+        ["tracing"] = Tracing.TracingScenario.RunAsync,
     };
 
     /// <summary>Runs the scenario named by the first argument, or returns null when none matches.</summary>

@@ -17,6 +17,7 @@ internal static class CliApplication
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(WorkspaceCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
 
         return root;
     }
