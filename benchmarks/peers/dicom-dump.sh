@@ -23,12 +23,12 @@ dotnet publish src/ImagingRepo.Cli -c Release -o "$cache/publish" -v quiet -nolo
 ours="$cache/publish/imagingrepo"
 
 for corpus in $corpora; do
-  if [ ! -f "$cache/corpus/$corpus/.complete" ]; then
+  if [ ! -f "$cache/corpus/$corpus.complete" ]; then
     echo "generating the $corpus corpus ..." >&2
     rm -rf "${cache:?}/corpus/$corpus"
     mkdir -p "$cache/corpus"
     dotnet run -c Release --project benchmarks/ImagingRepo.Benchmarks -- dicom-corpus "$cache/corpus" "$corpus" >&2
-    touch "$cache/corpus/$corpus/.complete"
+    touch "$cache/corpus/$corpus.complete"
   fi
 done
 
