@@ -588,6 +588,7 @@ public sealed class DicomStreamReader : IDisposable
         ref var top = ref frames[frameCount - 1];
         Push(new Frame { Kind = FrameKind.Fragments, Implicit = false, BigEndian = top.BigEndian, End = -1, Tag = tag });
         TokenType = DicomTokenType.FragmentsStart;
+        VR = DicomVR.OB; // PS3.5 A.4: encapsulated pixel data is OB, whatever the header says
         Depth = frameCount - 2;
         TokenOffset = start;
         return true;
