@@ -37,7 +37,11 @@ internal sealed class DicomInput : IDisposable
         eof = true;
         length = count;
         CanSeek = false;
+        IsCallerMemory = true;
     }
+
+    /// <summary>True when the buffer is the caller's array, which must not be modified (no in-place byte swapping).</summary>
+    public bool IsCallerMemory { get; }
 
     /// <summary>True when values can be kept as references and skipped by seeking.</summary>
     public bool CanSeek { get; private set; }

@@ -455,16 +455,23 @@ public sealed class DicomStreamReader : IDisposable
             Length = length;
         }
 
-        if (bigEndian)
+        var swapSize = bigEndian ? vr.ByteSwapSize() : 1;
+        if (swapSize > 1 && input.IsCallerMemory)
         {
-            var swap = vr.ByteSwapSize();
-            if (swap > 1)
+            var copy = input.Peek((int)length).ToArray();
+            ByteSwap.InPlace(copy, swapSize);
+            lastValue = copy;
+        }
+        else
+        {
+            if (swapSize > 1)
             {
-                ByteSwap.InPlace(input.PeekMutable((int)length), swap);
+                ByteSwap.InPlace(input.PeekMutable((int)length), swapSize);
             }
+
+            lastValue = input.PeekMemory((int)length);
         }
 
-        lastValue = input.PeekMemory((int)length);
         input.Advance((int)length);
         return true;
     }
@@ -749,8 +756,19 @@ public sealed class DicomStreamReader : IDisposable
             if (!syntax.IsDeflated && !syntax.IsEncapsulated && input.Ensure(8))
             {
                 var detected = DetectTransferSyntax();
-                if (detected.IsExplicitVR != syntax.IsExplicitVR || detected.IsBigEndian != syntax.IsBigEndian)
+                var header = input.Peek(8);
+                var groupLe = BinaryPrimitives.ReadUInt16LittleEndian(header);
+                var groupBe = BinaryPrimitives.ReadUInt16BigEndian(header);
+
+                // Only a clear sign overrides the declared byte order: a low group number in one order and not the other.
+                var clearOrder = (groupLe < 0x0100) != (groupBe < 0x0100);
+                if (detected.IsExplicitVR != syntax.IsExplicitVR || (clearOrder && detected.IsBigEndian != syntax.IsBigEndian))
                 {
+                    if (!clearOrder)
+                    {
+                        detected = detected.IsExplicitVR ? (syntax.IsBigEndian ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian) : DicomTransferSyntax.ImplicitVRLittleEndian;
+                    }
+
                     Diagnose(DicomTags.TransferSyntaxUID, $"the data is encoded as {detected.Name}, not as the declared {syntax.Name}; read as {detected.Name}");
                     syntax = detected;
                 }
