@@ -416,25 +416,25 @@ public sealed class DicomStreamReader : IDisposable
     {
         ValueOffset = input.Position;
         var remaining = input.Remaining;
+        if (remaining == long.MaxValue)
+        {
+            // Unknown length (non-seekable input): buffer the value, which grows only with the bytes that arrive.
+            var wanted = (int)Math.Min(length, Array.MaxLength);
+            remaining = input.Ensure(wanted) ? wanted : input.Available;
+            if (remaining == wanted && length > wanted)
+            {
+                throw new DicomReadException(SourceName, ValueOffset, Tag, $"a value of {length} bytes cannot be held in memory from a non-seekable stream");
+            }
+        }
+
         if (length > remaining)
         {
-            var present = remaining == long.MaxValue ? 0 : remaining;
-            if (remaining == long.MaxValue)
+            Fail(Tag, $"the value is {length} bytes long but only {remaining} bytes remain (truncated input)");
+            length = (uint)remaining;
+            Length = length;
+            if (top.End >= 0)
             {
-                // Unknown length (non-seekable): find out by buffering what is there, bounded by the data present.
-                input.Ensure((int)Math.Min(length, int.MaxValue));
-                present = input.Available;
-            }
-
-            if (present < length)
-            {
-                Fail(Tag, $"the value is {length} bytes long but only {present} bytes remain (truncated input)");
-                length = (uint)present;
-                Length = length;
-                if (top.End >= 0)
-                {
-                    top.End = ValueOffset + length;
-                }
+                top.End = ValueOffset + length;
             }
         }
 
@@ -448,11 +448,7 @@ public sealed class DicomStreamReader : IDisposable
 
         if (!input.Ensure((int)length))
         {
-            // Only reachable for non-seekable input that ended early.
-            var present = input.Available;
-            Fail(Tag, $"the value is {length} bytes long but only {present} bytes remain (truncated input)");
-            length = (uint)present;
-            Length = length;
+            throw new DicomReadException(SourceName, ValueOffset, Tag, $"the input ended inside a value of {length} bytes");
         }
 
         var swapSize = bigEndian ? vr.ByteSwapSize() : 1;
