@@ -35,9 +35,13 @@ internal enum ElementActionKind : byte
 }
 
 /// <summary>A resolved rule: the action and, for <see cref="ElementActionKind.Replace"/>, the value.</summary>
-internal readonly record struct ElementRule(ElementActionKind Kind, string? Value = null)
+internal readonly record struct ElementRule(ElementActionKind Kind, string? Value = null, bool Listed = true)
 {
+    /// <summary>Keep, for an attribute the table lists (or an override names).</summary>
     public static ElementRule Keep { get; } = new(ElementActionKind.Keep);
+
+    /// <summary>Keep, for an attribute neither the table nor the policy names.</summary>
+    public static ElementRule Unlisted { get; } = new(ElementActionKind.Keep, Listed: false);
 
     /// <summary>The receipt code of the action.</summary>
     public string Code => Kind switch

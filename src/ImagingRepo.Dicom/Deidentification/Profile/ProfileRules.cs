@@ -103,7 +103,7 @@ internal sealed class ProfileRules
             }
         }
 
-        return ElementRule.Keep;
+        return ElementRule.Unlisted;
     }
 
     /// <summary>Resolves a table action (after options) into what the engine does to a present element.</summary>
