@@ -102,6 +102,16 @@ public sealed class DeidentificationEngine
     private DeidentificationResult Run(string sourcePath, string outputRoot, string quarantineRoot, CancellationToken cancellationToken)
     {
         var file = DicomFile.Open(sourcePath);
+        foreach (var diagnostic in file.Diagnostics)
+        {
+            // the lenient reader works around many malformations, but a truncated input has lost data
+            if (diagnostic.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
+                || diagnostic.Message.Contains("input ended", StringComparison.OrdinalIgnoreCase))
+            {
+                return Failed(sourcePath, "truncated input: " + diagnostic);
+            }
+        }
+
         var dataset = file.Dataset;
         var sopClass = dataset.GetString(new DicomTag(0x00080016))?.Trim('\0', ' ');
         var sopInstance = dataset.GetString(new DicomTag(0x00080018))?.Trim('\0', ' ');

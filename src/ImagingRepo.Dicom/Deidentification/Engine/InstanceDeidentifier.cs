@@ -67,6 +67,11 @@ internal sealed class InstanceDeidentifier
         }
 
         Process(dataset, Mode.Normal, 0, 0, state);
+        if (_rules.RuleFor(0x60003000).Kind == ElementActionKind.Remove)
+        {
+            RemoveOverlayGroups(dataset, state);
+        }
+
         AddDeidentificationAttributes(dataset, pixelsCleaned);
         return new InstanceReport(state.Counts, state.Tags, state.DateShiftDays, patientKey);
     }
@@ -148,6 +153,11 @@ internal sealed class InstanceDeidentifier
                 rule = new ElementRule(ElementActionKind.Zero);
             }
 
+            if (rule.Kind is not (ElementActionKind.Keep or ElementActionKind.Remove) && element.VR == DicomVR.UN)
+            {
+                element = WithDictionaryVR(dataset, element);
+            }
+
             if (!Apply(dataset, element, rule, mode, depth, state))
             {
                 i--;
@@ -226,6 +236,41 @@ internal sealed class InstanceDeidentifier
             default:
                 dataset.Remove(tag);
                 return false;
+        }
+    }
+
+    /// <summary>
+    /// An element read as UN (unknown VR) whose tag the dictionary knows is re-typed before its value is replaced,
+    /// so the replacement is written with the proper VR and decoded as text where it is text.
+    /// </summary>
+    private static DicomElement WithDictionaryVR(DicomDataset dataset, DicomElement element)
+    {
+        var vr = DicomDictionary.GetVR(element.Tag);
+        if (element is not DicomValueElement value || value.IsLazy || vr is DicomVR.UN or DicomVR.None or DicomVR.SQ || !vr.IsText())
+        {
+            return element;
+        }
+
+        var retyped = new DicomValueElement(element.Tag, vr, value.GetBytes());
+        dataset.Add(retyped);
+        return retyped;
+    }
+
+    /// <summary>
+    /// Once Overlay Data is removed the rest of its Overlay Plane module (rows, columns, origin, ...) would describe
+    /// an overlay that is not there: the whole repeating group goes.
+    /// </summary>
+    private static void RemoveOverlayGroups(DicomDataset dataset, State state)
+    {
+        for (var i = 0; i < dataset.Count; i++)
+        {
+            var tag = dataset.ElementAt(i).Tag;
+            if (tag.Group is >= 0x6000 and <= 0x601E && (tag.Group & 1) == 0)
+            {
+                dataset.Remove(tag);
+                state.Count("X", tag.Value);
+                i--;
+            }
         }
     }
 
@@ -376,6 +421,9 @@ internal sealed class InstanceDeidentifier
                 break;
             case DicomVR.UR:
                 dataset.SetString(tag, DicomVR.UR, "urn:deidentified");
+                break;
+            case DicomVR.PN:
+                dataset.SetString(tag, DicomVR.PN, DummyText + "^" + DummyText);
                 break;
             case var vr when vr.IsText():
                 dataset.SetString(tag, vr, DummyText);
