@@ -6,6 +6,7 @@ internal static class ScenarioRunner
     // One entry per area; scenarios register here as their issues land.
     private static readonly Dictionary<string, Func<string[], Task<int>>> Scenarios = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["dicom-corpus"] = Dicom.SyntheticDicomCorpus.RunAsync,
     };
 
     /// <summary>Runs the scenario named by the first argument, or returns null when none matches.</summary>

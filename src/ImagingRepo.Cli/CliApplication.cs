@@ -15,6 +15,7 @@ internal static class CliApplication
         // Keep one line per command so that features can be added without touching each other.
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DeidCommand.Create());
+        root.Subcommands.Add(DumpCommand.Create());
 
         return root;
     }

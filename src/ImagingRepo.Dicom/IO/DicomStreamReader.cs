@@ -727,6 +727,12 @@ public sealed class DicomStreamReader : IDisposable
             transferSyntaxUid = ReadMeta();
         }
 
+        if (!hasMeta && Preamble.IsEmpty && !LooksLikeRawDataset(input.Peek(8)))
+        {
+            throw new DicomReadException(SourceName, input.Position, null,
+                "not DICOM: no preamble, no file meta group, and the first bytes are not a plausible element header");
+        }
+
         DicomTransferSyntax syntax;
         if (transferSyntaxUid is null)
         {
@@ -839,6 +845,14 @@ public sealed class DicomStreamReader : IDisposable
 
         _ = metaStart;
         return transferSyntax;
+    }
+
+    private static bool LooksLikeRawDataset(ReadOnlySpan<byte> header)
+    {
+        // A raw dataset starts with a low group (command, meta, directory or identifying groups), or with an explicit VR.
+        var groupLe = BinaryPrimitives.ReadUInt16LittleEndian(header);
+        var groupBe = BinaryPrimitives.ReadUInt16BigEndian(header);
+        return groupLe <= 0x0008 || groupBe <= 0x0008 || DicomVRExtensions.TryParse(header[4], header[5], out _);
     }
 
     /// <summary>Guesses the encoding of a dataset from its first element header.</summary>
