@@ -7,6 +7,8 @@ internal static class ScenarioRunner
     private static readonly Dictionary<string, Func<string[], Task<int>>> Scenarios = new(StringComparer.OrdinalIgnoreCase)
     {
         ["jobs"] = Jobs.JobsScenario.RunAsync,
+        ["tracing"] = Tracing.TracingScenario.RunAsync,
+        ["dicom-corpus"] = Dicom.SyntheticDicomCorpus.RunAsync,
     };
 
     /// <summary>Runs the scenario named by the first argument, or returns null when none matches.</summary>

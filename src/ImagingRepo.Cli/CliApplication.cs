@@ -17,6 +17,9 @@ internal static class CliApplication
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(WorkspaceCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(DeidCommand.Create());
+        root.Subcommands.Add(DumpCommand.Create());
 
         return root;
     }

@@ -1,0 +1,512 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace ImagingRepo.Dicom;
+
+/// <summary>Options of <see cref="DicomDumper"/>.</summary>
+public sealed class DicomDumpOptions
+{
+    /// <summary>Text values longer than this many characters are cut with "..." (default 64; 0 for no limit).</summary>
+    public int MaxTextLength { get; init; } = 64;
+
+    /// <summary>Binary values show at most this many numbers or bytes (default 16; 0 for no limit).</summary>
+    public int MaxBinaryValues { get; init; } = 16;
+
+    /// <summary>Read options (lazy threshold, strictness).</summary>
+    public DicomReadOptions ReadOptions { get; init; } = DicomReadOptions.Default;
+}
+
+/// <summary>
+/// Writes a dcmdump-like listing of a file as UTF-8 in one pass over a <see cref="DicomStreamReader"/>: one line per
+/// element, sequence, item and fragment, indented by nesting, with VR, value (or length for values kept in the file)
+/// and keyword. Nothing is allocated per element beyond the decoded text of non-ASCII values.
+/// </summary>
+public static class DicomDumper
+{
+    private const int ValueColumn = 52;
+
+    /// <summary>Dumps a file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="output">Where the UTF-8 text goes.</param>
+    /// <param name="options">Options.</param>
+    /// <exception cref="DicomReadException">The file cannot be read as DICOM (output may hold the lines written so far).</exception>
+    public static void DumpFile(string path, IBufferWriter<byte> output, DicomDumpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= new DicomDumpOptions();
+        try
+        {
+            using var reader = DicomStreamReader.Open(path, options.ReadOptions);
+            Dump(reader, output, options);
+        }
+        catch (DicomReadException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new DicomReadException(path, 0, null, e.Message, e);
+        }
+    }
+
+    /// <summary>Dumps what a reader reads (the meta group, then the dataset).</summary>
+    /// <param name="reader">A new reader.</param>
+    /// <param name="output">Where the UTF-8 text goes.</param>
+    /// <param name="options">Options.</param>
+    public static void Dump(DicomStreamReader reader, IBufferWriter<byte> output, DicomDumpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= new DicomDumpOptions();
+        var w = new LineWriter(output);
+        w.Ascii("# "u8);
+        w.Text(reader.SourceName);
+        w.Ascii(": "u8);
+        w.Text(reader.TransferSyntax.Name);
+        w.NewLine();
+        foreach (var element in reader.FileMetaInformation)
+        {
+            if (element is DicomValueElement value)
+            {
+                WriteElement(ref w, options, element.Tag, element.VR, (uint)value.Length, value.Span, null, 0, DicomCharacterSet.Default);
+            }
+        }
+
+        var charsets = new Stack<DicomCharacterSet>();
+        var charset = DicomCharacterSet.Default;
+        while (reader.Read())
+        {
+            var depth = reader.Depth;
+            switch (reader.TokenType)
+            {
+                case DicomTokenType.Element:
+                    if (reader.Tag == DicomTags.SpecificCharacterSet && !reader.HasValueReference)
+                    {
+                        charset = DicomCharacterSet.FromBytes(reader.ValueSpan);
+                    }
+
+                    WriteElement(ref w, options, reader.Tag, reader.VR, reader.Length, reader.ValueSpan, reader.ValueReference, depth, charset);
+                    break;
+                case DicomTokenType.SequenceStart:
+                    w.Indent(depth);
+                    w.Tag(reader.Tag);
+                    w.Ascii(reader.VR == DicomVR.UN ? " UN (Sequence read as implicit VR)"u8 : " SQ (Sequence)"u8);
+                    w.PadTo(ValueColumn + (2 * depth));
+                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, "u8 : "# "u8);
+                    if (reader.Length != 0xFFFFFFFF)
+                    {
+                        w.Number(reader.Length);
+                        w.Ascii(", "u8);
+                    }
+
+                    w.Keyword(reader.Tag);
+                    w.NewLine();
+                    break;
+                case DicomTokenType.ItemStart:
+                    charsets.Push(charset);
+                    w.Indent(depth);
+                    w.Ascii("(FFFE,E000) na (Item)"u8);
+                    w.PadTo(ValueColumn + (2 * depth));
+                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, Item"u8 : "# "u8);
+                    if (reader.Length != 0xFFFFFFFF)
+                    {
+                        w.Number(reader.Length);
+                        w.Ascii(", Item"u8);
+                    }
+
+                    w.NewLine();
+                    break;
+                case DicomTokenType.ItemEnd:
+                    charset = charsets.Count > 0 ? charsets.Pop() : charset;
+                    w.Indent(depth);
+                    w.Ascii("(FFFE,E00D) na (ItemDelimitationItem)"u8);
+                    w.NewLine();
+                    break;
+                case DicomTokenType.SequenceEnd:
+                case DicomTokenType.FragmentsEnd:
+                    w.Indent(depth);
+                    w.Ascii("(FFFE,E0DD) na (SequenceDelimitationItem)"u8);
+                    w.NewLine();
+                    break;
+                case DicomTokenType.FragmentsStart:
+                    w.Indent(depth);
+                    w.Tag(reader.Tag);
+                    w.Ascii(" "u8);
+                    w.Ascii(reader.VR == DicomVR.OW ? "OW"u8 : "OB"u8);
+                    w.Ascii(" (PixelSequence)"u8);
+                    w.PadTo(ValueColumn + (2 * depth));
+                    w.Ascii("# u/l, "u8);
+                    w.Keyword(reader.Tag);
+                    w.NewLine();
+                    break;
+                case DicomTokenType.Fragment:
+                    w.Indent(depth);
+                    w.Ascii("(FFFE,E000) pi "u8);
+                    if (reader.HasValueReference)
+                    {
+                        w.Ascii("(not loaded)"u8);
+                    }
+                    else
+                    {
+                        Hex(ref w, reader.ValueSpan, 1, options.MaxBinaryValues);
+                    }
+
+                    w.PadTo(ValueColumn + (2 * depth));
+                    w.Ascii("# "u8);
+                    w.Number(reader.Length);
+                    w.Ascii(", Item"u8);
+                    w.NewLine();
+                    break;
+            }
+        }
+
+        foreach (var diagnostic in reader.Diagnostics)
+        {
+            w.Ascii("# warning: "u8);
+            w.Text(diagnostic.ToString());
+            w.NewLine();
+        }
+
+        w.Commit();
+    }
+
+    private static void WriteElement(ref LineWriter w, DicomDumpOptions options, DicomTag tag, DicomVR vr, uint length, ReadOnlySpan<byte> value, DicomValueReference? reference, int depth, DicomCharacterSet charset)
+    {
+        w.Indent(depth);
+        w.Tag(tag);
+        w.Byte((byte)' ');
+        if (vr == DicomVR.None)
+        {
+            w.Ascii("??"u8);
+        }
+        else
+        {
+            w.Byte((byte)((ushort)vr >> 8));
+            w.Byte((byte)vr);
+        }
+
+        w.Byte((byte)' ');
+        if (reference is not null)
+        {
+            w.Ascii("(not loaded: "u8);
+            w.Number(reference.Length);
+            w.Ascii(" bytes at offset "u8);
+            w.Number(reference.Offset);
+            w.Byte((byte)')');
+        }
+        else if (vr.IsText())
+        {
+            TextValue(ref w, value, vr, charset, options.MaxTextLength);
+        }
+        else
+        {
+            BinaryValue(ref w, value, vr, options.MaxBinaryValues);
+        }
+
+        w.PadTo(ValueColumn + (2 * depth));
+        w.Ascii("# "u8);
+        w.Number(length);
+        w.Ascii(", "u8);
+        w.Keyword(tag);
+        w.NewLine();
+    }
+
+    private static void TextValue(ref LineWriter w, ReadOnlySpan<byte> value, DicomVR vr, DicomCharacterSet charset, int max)
+    {
+        // Trailing padding is not part of the value.
+        var end = value.Length;
+        while (end > 0 && value[end - 1] is (byte)' ' or 0)
+        {
+            end--;
+        }
+
+        value = value[..end];
+        if (value.IsEmpty)
+        {
+            w.Ascii("(no value available)"u8);
+            return;
+        }
+
+        w.Byte((byte)'[');
+        if (value.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0)
+        {
+            var cut = max > 0 && value.Length > max;
+            w.Ascii(cut ? value[..max] : value);
+            if (cut)
+            {
+                w.Ascii("..."u8);
+            }
+        }
+        else
+        {
+            var text = vr.IsCharacterSetAware() ? charset.Decode(value, vr) : Encoding.Latin1.GetString(value);
+            var cut = max > 0 && text.Length > max;
+            if (cut)
+            {
+                text = text[..max];
+            }
+
+            w.Text(text, replaceControl: true);
+            if (cut)
+            {
+                w.Ascii("..."u8);
+            }
+        }
+
+        w.Byte((byte)']');
+    }
+
+    private static void BinaryValue(ref LineWriter w, ReadOnlySpan<byte> value, DicomVR vr, int max)
+    {
+        if (value.IsEmpty)
+        {
+            w.Ascii("(no value available)"u8);
+            return;
+        }
+
+        var size = vr switch
+        {
+            DicomVR.US or DicomVR.SS or DicomVR.AT => 2,
+            DicomVR.UL or DicomVR.SL or DicomVR.FL => 4,
+            DicomVR.FD or DicomVR.SV or DicomVR.UV => 8,
+            _ => 0,
+        };
+        if (size == 0)
+        {
+            Hex(ref w, value, vr is DicomVR.OW ? 2 : vr is DicomVR.OF or DicomVR.OL ? 4 : vr is DicomVR.OD or DicomVR.OV ? 8 : 1, max);
+            return;
+        }
+
+        if (vr == DicomVR.AT)
+        {
+            size = 4;
+        }
+
+        var count = value.Length / size;
+        var shown = max > 0 ? Math.Min(count, max) : count;
+        for (var i = 0; i < shown; i++)
+        {
+            if (i > 0)
+            {
+                w.Byte((byte)'\\');
+            }
+
+            var at = value.Slice(i * size, size);
+            switch (vr)
+            {
+                case DicomVR.US: w.Number(BinaryPrimitives.ReadUInt16LittleEndian(at)); break;
+                case DicomVR.SS: w.Number(BinaryPrimitives.ReadInt16LittleEndian(at)); break;
+                case DicomVR.UL: w.Number(BinaryPrimitives.ReadUInt32LittleEndian(at)); break;
+                case DicomVR.SL: w.Number(BinaryPrimitives.ReadInt32LittleEndian(at)); break;
+                case DicomVR.SV: w.Number(BinaryPrimitives.ReadInt64LittleEndian(at)); break;
+                case DicomVR.UV: w.Number(BinaryPrimitives.ReadUInt64LittleEndian(at)); break;
+                case DicomVR.FL: w.Float(BinaryPrimitives.ReadSingleLittleEndian(at)); break;
+                case DicomVR.FD: w.Float(BinaryPrimitives.ReadDoubleLittleEndian(at)); break;
+                case DicomVR.AT: w.Tag(new DicomTag(BinaryPrimitives.ReadUInt16LittleEndian(at), BinaryPrimitives.ReadUInt16LittleEndian(at[2..]))); break;
+            }
+        }
+
+        if (shown < count)
+        {
+            w.Ascii("\\..."u8);
+        }
+        else if (value.Length % size != 0)
+        {
+            w.Ascii(" (+"u8);
+            w.Number(value.Length % size);
+            w.Ascii(" stray bytes)"u8);
+        }
+    }
+
+    private static void Hex(ref LineWriter w, ReadOnlySpan<byte> value, int size, int max)
+    {
+        if (value.IsEmpty)
+        {
+            w.Ascii("(no value available)"u8);
+            return;
+        }
+
+        if (value.Length % size != 0)
+        {
+            size = 1;
+        }
+
+        var count = value.Length / size;
+        var shown = max > 0 ? Math.Min(count, max) : count;
+        for (var i = 0; i < shown; i++)
+        {
+            if (i > 0)
+            {
+                w.Byte((byte)'\\');
+            }
+
+            // Numbers are little-endian in memory: print the most significant byte first.
+            for (var b = size - 1; b >= 0; b--)
+            {
+                w.HexByte(value[(i * size) + b]);
+            }
+        }
+
+        if (shown < count)
+        {
+            w.Ascii("\\..."u8);
+        }
+    }
+
+    /// <summary>Appends ASCII/UTF-8 to an <see cref="IBufferWriter{T}"/> a line at a time.</summary>
+    private ref struct LineWriter(IBufferWriter<byte> output)
+    {
+        private Span<byte> span;
+        private int used;
+        private int lineStart;
+
+        private void Reserve(int count)
+        {
+            if (span.Length - used >= count)
+            {
+                return;
+            }
+
+            if (used > 0)
+            {
+                output.Advance(used);
+            }
+
+            lineStart -= used;
+            used = 0;
+            span = output.GetSpan(Math.Max(count, 4096));
+        }
+
+        public void Commit()
+        {
+            if (used > 0)
+            {
+                output.Advance(used);
+                used = 0;
+                span = default;
+            }
+        }
+
+        public void Byte(byte b)
+        {
+            Reserve(1);
+            span[used++] = b;
+        }
+
+        public void Ascii(scoped ReadOnlySpan<byte> bytes)
+        {
+            Reserve(bytes.Length);
+            bytes.CopyTo(span[used..]);
+            used += bytes.Length;
+        }
+
+        public void Text(string text, bool replaceControl = false)
+        {
+            Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
+            var start = used;
+            used += Encoding.UTF8.GetBytes(text, span[used..]);
+            if (replaceControl)
+            {
+                for (var i = start; i < used; i++)
+                {
+                    if (span[i] < 0x20)
+                    {
+                        span[i] = (byte)'.';
+                    }
+                }
+            }
+        }
+
+        public void Indent(int depth)
+        {
+            Reserve((2 * depth) + 1);
+            lineStart = used;
+            span.Slice(used, 2 * depth).Fill((byte)' ');
+            used += 2 * depth;
+        }
+
+        public void PadTo(int column)
+        {
+            var current = used - lineStart;
+            if (current < column)
+            {
+                Reserve(column - current);
+                span.Slice(used, column - current).Fill((byte)' ');
+                used += column - current;
+            }
+            else
+            {
+                Byte((byte)' ');
+            }
+        }
+
+        public void NewLine() => Byte((byte)'\n');
+
+        public void HexByte(byte b)
+        {
+            Reserve(2);
+            span[used++] = HexDigit(b >> 4);
+            span[used++] = HexDigit(b & 0xF);
+        }
+
+        private static byte HexDigit(int d) => (byte)(d < 10 ? '0' + d : 'a' + d - 10);
+
+        public void Tag(DicomTag tag)
+        {
+            Reserve(11);
+            span[used++] = (byte)'(';
+            HexWord(tag.Group);
+            span[used++] = (byte)',';
+            HexWord(tag.Element);
+            span[used++] = (byte)')';
+        }
+
+        private void HexWord(ushort value)
+        {
+            for (var shift = 12; shift >= 0; shift -= 4)
+            {
+                var d = (value >> shift) & 0xF;
+                span[used++] = (byte)(d < 10 ? '0' + d : 'A' + d - 10);
+            }
+        }
+
+        public void Number(long value)
+        {
+            Reserve(20);
+            value.TryFormat(span[used..], out var written, default, CultureInfo.InvariantCulture);
+            used += written;
+        }
+
+        public void Number(ulong value)
+        {
+            Reserve(20);
+            value.TryFormat(span[used..], out var written, default, CultureInfo.InvariantCulture);
+            used += written;
+        }
+
+        public void Float(double value)
+        {
+            Reserve(32);
+            value.TryFormat(span[used..], out var written, "R", CultureInfo.InvariantCulture);
+            used += written;
+        }
+
+        public void Keyword(DicomTag tag)
+        {
+            var keyword = DicomDictionary.GetKeyword(tag);
+            if (keyword is null || keyword.Length == 0)
+            {
+                Ascii(tag.IsPrivateCreator ? "PrivateCreator"u8 : tag.IsPrivate ? "(private)"u8 : tag.IsGroupLength ? "GroupLength"u8 : "(unknown)"u8);
+                return;
+            }
+
+            Reserve(keyword.Length);
+            for (var i = 0; i < keyword.Length; i++)
+            {
+                span[used++] = (byte)keyword[i];
+            }
+        }
+    }
+}

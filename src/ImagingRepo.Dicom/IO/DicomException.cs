@@ -1,0 +1,118 @@
+namespace ImagingRepo.Dicom;
+
+/// <summary>The base of every error the DICOM codec raises.</summary>
+public class DicomException : Exception
+{
+    /// <summary>Creates an exception.</summary>
+    public DicomException()
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public DicomException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and a cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public DicomException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Input that cannot be read as DICOM: says which source, at which byte offset, in which element, and what was expected.
+/// This is the only exception the readers let escape for bad input.
+/// </summary>
+public sealed class DicomReadException : DicomException
+{
+    /// <summary>Creates an exception.</summary>
+    /// <param name="source">The file path or stream description.</param>
+    /// <param name="offset">The byte offset where the problem was found.</param>
+    /// <param name="tag">The element being read, when known.</param>
+    /// <param name="problem">What was expected and what was found.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    public DicomReadException(string source, long offset, DicomTag? tag, string problem, Exception? innerException = null)
+        : base(Format(source, offset, tag, problem), innerException!)
+    {
+        Source = source;
+        Offset = offset;
+        Tag = tag;
+        Problem = problem;
+    }
+
+    /// <summary>Creates an exception.</summary>
+    public DicomReadException()
+        : this("(unknown)", 0, null, "unreadable DICOM input")
+    {
+    }
+
+    /// <summary>Creates an exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    public DicomReadException(string message)
+        : this("(unknown)", 0, null, message)
+    {
+    }
+
+    /// <summary>Creates an exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public DicomReadException(string message, Exception innerException)
+        : this("(unknown)", 0, null, message, innerException)
+    {
+    }
+
+    /// <summary>The file path or stream description.</summary>
+    public new string Source { get; }
+
+    /// <summary>The byte offset where the problem was found (in the inflated data for deflated files).</summary>
+    public long Offset { get; }
+
+    /// <summary>The element being read, when known.</summary>
+    public DicomTag? Tag { get; }
+
+    /// <summary>What was expected and what was found.</summary>
+    public string Problem { get; }
+
+    private static string Format(string source, long offset, DicomTag? tag, string problem) =>
+        tag is { } t ? $"{source}: offset {offset}, element {t}: {problem}" : $"{source}: offset {offset}: {problem}";
+}
+
+/// <summary>A malformation the lenient reader worked around.</summary>
+/// <param name="Offset">The byte offset where it was found.</param>
+/// <param name="Tag">The element concerned, when known.</param>
+/// <param name="Message">What was wrong and what the reader did.</param>
+public sealed record DicomDiagnostic(long Offset, DicomTag? Tag, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() => Tag is { } t ? $"offset {Offset}, {t}: {Message}" : $"offset {Offset}: {Message}";
+}
+
+/// <summary>How to read DICOM input.</summary>
+public sealed class DicomReadOptions
+{
+    /// <summary>The defaults: lenient, values of 64 KiB and more kept in the source.</summary>
+    public static DicomReadOptions Default { get; } = new();
+
+    /// <summary>
+    /// When true, every malformation that the lenient reader works around (see <see cref="DicomDiagnostic"/>) raises a
+    /// <see cref="DicomReadException"/> instead.
+    /// </summary>
+    public bool Strict { get; init; }
+
+    /// <summary>
+    /// Values of at least this many bytes are not read into memory but kept as <see cref="DicomValueReference"/>s into a
+    /// seekable source (default 64 KiB). Use <see cref="int.MaxValue"/> to load everything.
+    /// </summary>
+    public int LargeValueThreshold { get; init; } = 64 * 1024;
+
+    /// <summary>The deepest nesting of sequences accepted (default 64); deeper input is rejected rather than risking the stack.</summary>
+    public int MaxSequenceDepth { get; init; } = 64;
+
+    /// <summary>When set, reading stops before the first top-level element whose tag is not smaller (e.g. <see cref="DicomTags.PixelData"/> to read only the header).</summary>
+    public DicomTag? StopAtTag { get; init; }
+}
