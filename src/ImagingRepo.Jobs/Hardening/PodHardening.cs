@@ -40,6 +40,37 @@ public static class PodHardening
         HardenContainers(pod.Containers, readOnlyRootFilesystem);
     }
 
+    /// <summary>
+    /// Hardens the pod spec inside <paramref name="obj"/> (a Pod, Job, CronJob, Deployment, StatefulSet, DaemonSet or
+    /// ReplicaSet), for example an object loaded from a legacy template.
+    /// </summary>
+    /// <param name="obj">The object.</param>
+    /// <param name="workspace">Whose uid/gid/dataset GID to run with.</param>
+    /// <param name="readOnlyRootFilesystem">Make every container's root filesystem read-only.</param>
+    /// <returns>False when the object holds no pod spec.</returns>
+    public static bool ApplyTo(object obj, WorkspaceIdentity workspace, bool readOnlyRootFilesystem = false)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var pod = obj switch
+        {
+            V1Pod p => p.Spec,
+            V1Job j => j.Spec?.Template?.Spec,
+            V1CronJob c => c.Spec?.JobTemplate?.Spec?.Template?.Spec,
+            V1Deployment d => d.Spec?.Template?.Spec,
+            V1StatefulSet s => s.Spec?.Template?.Spec,
+            V1DaemonSet ds => ds.Spec?.Template?.Spec,
+            V1ReplicaSet rs => rs.Spec?.Template?.Spec,
+            _ => null,
+        };
+        if (pod is null)
+        {
+            return false;
+        }
+
+        Apply(pod, workspace, readOnlyRootFilesystem);
+        return true;
+    }
+
     private static void HardenContainers(IList<V1Container>? containers, bool readOnlyRootFilesystem)
     {
         if (containers is null)

@@ -57,7 +57,7 @@ public class LegacyTemplateTests
     public void Hardening_a_legacy_template_leaves_only_what_hardening_cannot_decide()
     {
         var job = (V1Job)LegacyTemplate.Parse(Seed("primage-batch-job.yaml")).Render(Values())[0];
-        PodHardening.Apply(job.Spec.Template.Spec, TestData.Workspace, readOnlyRootFilesystem: false);
+        Assert.True(PodHardening.ApplyTo(job, TestData.Workspace));
         var rules = new PolicyChecker(new PolicyOptions()).Check(job, TestData.Workspace).Select(v => v.Rule).Distinct().Order().ToArray();
         // Privileges are gone; the host path and missing limits need a human decision.
         Assert.Equal(["disallow-host-path", "require-resource-limits", "restrict-volume-types"], rules);
