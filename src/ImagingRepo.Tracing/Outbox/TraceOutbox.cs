@@ -407,11 +407,21 @@ public abstract class TraceOutbox : IAsyncDisposable
     {
         var group = new List<WriteOp>(_options.MaxGroupSize);
         var reader = _writes.Reader;
+        var previous = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             group.Clear();
             while (group.Count < _options.MaxGroupSize && reader.TryRead(out var op)) group.Add(op);
+            if (group.Count < previous / 2)
+            {
+                // The callers released by the last commit are still on their way back: let the queued
+                // continuations run once so that they share this commit instead of waiting for the next.
+                await Task.Yield();
+                while (group.Count < _options.MaxGroupSize && reader.TryRead(out var op)) group.Add(op);
+            }
+
             if (group.Count == 0) continue;
+            previous = group.Count;
             await CommitGroupAsync(group).ConfigureAwait(false);
         }
     }
