@@ -146,6 +146,15 @@ else
   "$0" --inside no || TEST_RC=$?
 fi
 
+# The README's main command must keep working: run the Quickstart (embedded defaults, no servers).
+stamp "samples/Quickstart"
+QUICKSTART_DIR="$(mktemp -d)"
+if ! dotnet run --project samples/Quickstart -c Release --no-build -- "$QUICKSTART_DIR/run"; then
+  echo "error: samples/Quickstart failed" >&2
+  TEST_RC=1
+fi
+rm -rf "$QUICKSTART_DIR"
+
 # Totals over the assemblies (lines like "Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13").
 read -r PASSED FAILED SKIPPED < <(awk '
   /(Passed|Failed)! +- +Failed: / {

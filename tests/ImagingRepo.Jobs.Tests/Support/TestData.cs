@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ImagingRepo.Jobs.Specs;
 
 namespace ImagingRepo.Jobs.Tests.Support;
@@ -26,7 +25,9 @@ internal static class TestData
 
     public static ManifestRenderer Renderer(JobsOptions? options = null) => new(options ?? Options(), FixedRandom);
 
-    public static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(Path.GetDirectoryName(path)!)!;
+    // Found from the repository root, not [CallerFilePath]: CI builds map source paths to "/_/" (deterministic builds).
+    public static string SourceDirectory() =>
+        Path.Combine(ImagingRepo.TestSupport.TestEnvironment.RepositoryRoot, "tests", "ImagingRepo.Jobs.Tests");
 }
 
 /// <summary>
