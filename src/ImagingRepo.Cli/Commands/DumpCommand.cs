@@ -35,15 +35,23 @@ internal static class DumpCommand
         command.Options.Add(full);
         command.Options.Add(strict);
         command.Options.Add(threads);
-        command.SetAction(parseResult => Run(
-            parseResult.GetValue(paths) ?? [],
-            parseResult.GetValue(full),
-            parseResult.GetValue(strict),
-            Math.Max(1, parseResult.GetValue(threads))));
+        command.SetAction(parseResult =>
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using var stderr = Console.OpenStandardError();
+            return Run(
+                parseResult.GetValue(paths) ?? [],
+                parseResult.GetValue(full),
+                parseResult.GetValue(strict),
+                Math.Max(1, parseResult.GetValue(threads)),
+                stdout,
+                stderr);
+        });
         return command;
     }
 
-    private static int Run(string[] paths, bool full, bool strict, int threads)
+    /// <summary>Dumps the files under <paramref name="paths"/> to <paramref name="stdout"/>; failures go to <paramref name="stderr"/>.</summary>
+    internal static int Run(string[] paths, bool full, bool strict, int threads, Stream stdout, Stream stderr)
     {
         var clock = Stopwatch.StartNew();
         var options = new DicomDumpOptions
@@ -53,9 +61,7 @@ internal static class DumpCommand
             ReadOptions = new DicomReadOptions { Strict = strict },
         };
 
-        using var stdout = Console.OpenStandardOutput();
         using var output = new BufferedStream(stdout, 1 << 20);
-        using var stderr = Console.OpenStandardError();
         var files = new List<string>();
         var failed = 0;
         foreach (var path in paths)
