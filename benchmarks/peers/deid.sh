@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Whole-process timing of `imagingrepo deid` against cp -r, gdcmanon and a pydicom script on the synthetic corpora
+# of benchmarks/peers/dicom-dump.sh (ct: 2,000 CT slices; small: 20,000 Basic Text SR files; mr-enh: 5 enhanced MR
+# files of 300 frames).
+#
+#   benchmarks/peers/deid.sh                       # all corpora, median of 5 runs each
+#   RUNS=3 CORPORA="ct small" benchmarks/peers/deid.sh
+#   DICOM_BENCH_CACHE=/path/to/.cache/dicom-bench  # reuse corpora generated elsewhere
+#
+# Ours: the Basic Profile with UIDs pseudonymized (2.25 HMAC UIDs, as the profile's U action) and dates shifted per
+# patient (Retain Longitudinal Temporal Information with Modified Dates), receipts written, every file read, rewritten
+# and hashed (SHA3-256). gdcmanon: its Basic Profile (-e, with a throw-away certificate). pydicom: a short script that
+# reads each file, removes private tags, blanks ~25 identifying attributes, replaces UIDs with HMAC 2.25 UIDs and saves
+# (far less than the profile: a floor for what Python costs, not a peer in correctness).
+# Each output folder is deleted (untimed) before each run; every tool reads its corpus once untimed first (warm cache).
+# The last line is: deid ratio vs cp: ct=X small=Y mr-enh=Z   (our median / cp -r's median)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${DICOM_BENCH_CACHE:-$root/.cache/dicom-bench}
+work=${DEID_BENCH_WORK:-$root/.cache/deid-bench}
+runs=${RUNS:-5}
+peer_runs=${PEER_RUNS:-$runs}
+corpora=${CORPORA:-"ct small mr-enh"}
+python=${PYTHON:-/usr/bin/python3}
+cd "$root"
+mkdir -p "$work"
+
+echo "publishing the CLI ..." >&2
+dotnet publish src/ImagingRepo.Cli -c Release -o "$work/publish" -v quiet -nologo >&2
+ours="$work/publish/imagingrepo"
+
+for corpus in $corpora; do
+  if [ ! -f "$cache/corpus/$corpus.complete" ]; then
+    echo "generating the $corpus corpus ..." >&2
+    rm -rf "${cache:?}/corpus/$corpus"
+    mkdir -p "$cache/corpus"
+    dotnet run -c Release --project benchmarks/ImagingRepo.Benchmarks -- dicom-corpus "$cache/corpus" "$corpus" >&2
+    touch "$cache/corpus/$corpus.complete"
+  fi
+done
+
+# a throw-away project key and, for gdcmanon's Basic Profile, a throw-away certificate
+[ -f "$work/project.key" ] || head -c 32 /dev/urandom | base64 > "$work/project.key"
+if [ ! -f "$work/gdcm-cert.pem" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/gdcm-key.pem" -out "$work/gdcm-cert.pem" -days 2 -subj /CN=deid-bench >/dev/null 2>&1
+fi
+
+pydeid="$work/pydicom-deid.py"
+cat > "$pydeid" <<'PY'
+import hashlib, hmac, os, sys
+import pydicom
+from pydicom.uid import UID
+
+KEY = b"deid-bench-key-0123456789abcdef"
+BLANK = [0x00100010, 0x00100020, 0x00100030, 0x00100040, 0x00080050, 0x00080090, 0x00200010, 0x00080020, 0x00080030]
+REMOVE = [0x00080080, 0x00080081, 0x00081010, 0x00081040, 0x00081050, 0x00081070, 0x00101000, 0x00101001, 0x00101010,
+          0x00101040, 0x00102154, 0x001021B0, 0x00104000, 0x00181000, 0x00321032, 0x00400275, 0x0008103E, 0x00081030]
+UIDS = [0x00080018, 0x0020000D, 0x0020000E, 0x00200052]
+
+def new_uid(value):
+    digest = hmac.new(KEY, str(value).encode(), hashlib.sha256).digest()[:16]
+    return UID("2.25." + str(int.from_bytes(digest, "big")))
+
+source, target = sys.argv[1], sys.argv[2]
+count = 0
+for folder, dirs, files in os.walk(source):
+    dirs.sort()
+    for name in sorted(files):
+        ds = pydicom.dcmread(os.path.join(folder, name))
+        ds.remove_private_tags()
+        for tag in BLANK:
+            if tag in ds:
+                ds[tag].value = ""
+        for tag in REMOVE:
+            if tag in ds:
+                del ds[tag]
+        for tag in UIDS:
+            if tag in ds:
+                ds[tag].value = new_uid(ds[tag].value)
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        out = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(out, exist_ok=True)
+        ds.save_as(os.path.join(out, name), enforce_file_format=True)
+        count += 1
+print(f"deidentified {count} files")
+PY
+
+# Prints the median wall time (seconds) of N runs of a command, after one untimed warm-up run; OUT is emptied
+# (untimed) before every run.
+median() {
+  local n=$1 out=$2; shift 2
+  rm -rf "$out" "$out-quarantine"; "$@" >/dev/null 2>&1 || true
+  local times=()
+  for _ in $(seq "$n"); do
+    rm -rf "$out" "$out-quarantine"; sync
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc -l)")
+  done
+  rm -rf "$out" "$out-quarantine"
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'
+}
+
+peak_rss_mb() {
+  local out=$1; shift
+  rm -rf "$out" "$out-quarantine"
+  local rss
+  rss=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}')
+  rm -rf "$out" "$out-quarantine"
+  echo "$rss"
+}
+
+out="$work/out"
+declare -A ratio
+printf '%-8s %8s %8s %9s %9s %8s %10s\n' corpus cp ours gdcmanon pydicom ratio "rss(MB)"
+for corpus in $corpora; do
+  dir="$cache/corpus/$corpus"
+  t_cp=$(median "$runs" "$out" cp -r "$dir" "$out")
+  t_ours=$(median "$runs" "$out" "$ours" deid "$dir" "$out" --key-file "$work/project.key" --option retain-modified-dates)
+  if [ "${SKIP_GDCMANON:-0}" = 1 ]; then t_gdcm=skipped; else
+    t_gdcm=$(median "$peer_runs" "$out" gdcmanon -e -r --continue -k "$work/gdcm-key.pem" -c "$work/gdcm-cert.pem" -i "$dir" -o "$out")
+  fi
+  if [ "${SKIP_PYDICOM:-0}" = 1 ]; then t_py=skipped; else t_py=$(median "$peer_runs" "$out" "$python" "$pydeid" "$dir" "$out"); fi
+  rss=$(peak_rss_mb "$out" "$ours" deid "$dir" "$out" --key-file "$work/project.key" --option retain-modified-dates)
+  ratio[$corpus]=$(echo "$t_ours / $t_cp" | bc -l | awk '{printf "%.2f", $1}')
+  printf '%-8s %8s %8s %9s %9s %8s %10s\n' "$corpus" "$t_cp" "$t_ours" "$t_gdcm" "$t_py" "${ratio[$corpus]}" "$rss"
+done
+echo "deid ratio vs cp: ct=${ratio[ct]:-n/a} small=${ratio[small]:-n/a} mr-enh=${ratio[mr-enh]:-n/a}"

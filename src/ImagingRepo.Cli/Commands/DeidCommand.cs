@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ImagingRepo.Dicom.Deidentification;
+using Spectre.Console;
+
+namespace ImagingRepo.Cli.Commands;
+
+/// <summary>
+/// <c>imagingrepo deid IN OUT</c>: de-identifies a DICOM file tree under PS3.15 Annex E into subject/study/series
+/// folders, in parallel, with receipts, a quarantine for possible burned-in text and a final summary line.
+/// </summary>
+internal static class DeidCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("IN") { Description = "A DICOM file or a folder searched recursively." };
+        var output = new Argument<string>("OUT") { Description = "The output folder: OUT/<subject>/<study>/<series>/<instance>.dcm." };
+        var options = new Option<string[]>("--option")
+        {
+            Description = "A profile option, repeatable: " + string.Join(", ", DeidentificationOptionNames.ShortNames) + ".",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var keyFile = new Option<string?>("--key-file") { Description = "The project's secret key (base64 or hex text, at least 16 bytes). Required." };
+        var policyFile = new Option<string?>("--policy") { Description = "The project's de-identification policy (JSON)." };
+        var quarantine = new Option<string?>("--quarantine") { Description = "Where instances that may show burned-in text go (default OUT-quarantine)." };
+        var receipts = new Option<string?>("--receipts") { Description = "The receipts file, one JSON line per written instance (default OUT/receipts.jsonl)." };
+        var journal = new Option<string?>("--journal") { Description = "Write the honest broker's re-identification journal here (keep it outside OUT)." };
+        var parallelism = new Option<int?>("--parallelism") { Description = "Files processed at once (default: the number of cores)." };
+
+        var command = new Command("deid", "De-identify DICOM files (PS3.15 Basic Profile and options) with keyed pseudonyms, receipts and a burned-in quarantine.");
+        command.Arguments.Add(input);
+        command.Arguments.Add(output);
+        command.Options.Add(options);
+        command.Options.Add(keyFile);
+        command.Options.Add(policyFile);
+        command.Options.Add(quarantine);
+        command.Options.Add(receipts);
+        command.Options.Add(journal);
+        command.Options.Add(parallelism);
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(
+            parseResult.GetValue(input)!,
+            parseResult.GetValue(output)!,
+            parseResult.GetValue(options) ?? [],
+            parseResult.GetValue(keyFile),
+            parseResult.GetValue(policyFile),
+            parseResult.GetValue(quarantine),
+            parseResult.GetValue(receipts),
+            parseResult.GetValue(journal),
+            parseResult.GetValue(parallelism),
+            cancellationToken)));
+        return command;
+    }
+
+    private static int Run(string input, string output, string[] optionNames, string? keyFile, string? policyFile, string? quarantine,
+        string? receiptsFile, string? journalFile, int? parallelism, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        if (keyFile is null)
+        {
+            return Fail("--key-file is required: the project's secret key (for example: head -c 32 /dev/urandom | base64 > project.key).");
+        }
+
+        DeidentificationKey key;
+        DeidentificationPolicy policy;
+        try
+        {
+            key = DeidentificationKey.FromFile(keyFile);
+            policy = policyFile is null ? DeidentificationPolicy.Default : DeidentificationPolicy.Load(policyFile);
+            var extra = DeidentificationOptions.None;
+            foreach (var name in optionNames)
+            {
+                if (!DeidentificationOptionNames.TryParse(name, out var option))
+                {
+                    return Fail($"unknown --option '{name}'; known: {string.Join(", ", DeidentificationOptionNames.ShortNames)}.");
+                }
+
+                extra |= option;
+            }
+
+            policy = policy with { Options = policy.Options | extra };
+            policy.Validate(policyFile ?? "--option");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or DeidentificationPolicyException)
+        {
+            return Fail(e.Message);
+        }
+
+        if (!File.Exists(input) && !Directory.Exists(input))
+        {
+            return Fail($"'{input}' is neither a file nor a folder.");
+        }
+
+        var outputRoot = Path.GetFullPath(output);
+        var quarantineRoot = quarantine is null ? Path.TrimEndingDirectorySeparator(outputRoot) + "-quarantine" : Path.GetFullPath(quarantine);
+        if (journalFile is not null && Path.GetFullPath(journalFile).StartsWith(outputRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return Fail("the re-identification journal holds personal data: write it outside OUT.");
+        }
+
+        Directory.CreateDirectory(outputRoot);
+        var files = File.Exists(input)
+            ? [Path.GetFullPath(input)]
+            : Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+
+        using var journal = journalFile is null ? null : new ReidentificationJournal(journalFile);
+        using var receipts = new ReceiptWriter(receiptsFile ?? Path.Combine(outputRoot, "receipts.jsonl"));
+        var engine = new DeidentificationEngine(key, policy) { Journal = journal };
+        var failures = new ConcurrentQueue<DeidentificationResult>();
+        int done = 0, deidentified = 0, quarantined = 0, skipped = 0;
+
+        void ProcessAll(Action? onFile)
+        {
+            var parallel = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Environment.ProcessorCount * 4),
+                CancellationToken = cancellationToken,
+            };
+            Parallel.ForEach(files, parallel, file =>
+            {
+                var result = engine.DeidentifyFile(file, outputRoot, quarantineRoot, cancellationToken);
+                switch (result.Status)
+                {
+                    case DeidentificationStatus.Deidentified:
+                        Interlocked.Increment(ref deidentified);
+                        break;
+                    case DeidentificationStatus.Quarantined:
+                        Interlocked.Increment(ref quarantined);
+                        break;
+                    case DeidentificationStatus.Skipped:
+                        Interlocked.Increment(ref skipped);
+                        break;
+                    default:
+                        failures.Enqueue(result);
+                        break;
+                }
+
+                if (result.Receipt is not null)
+                {
+                    receipts.Write(result.Receipt);
+                }
+
+                Interlocked.Increment(ref done);
+                onFile?.Invoke();
+            });
+        }
+
+        try
+        {
+            if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && files.Length > 1)
+            {
+                AnsiConsole.Progress()
+                    .AutoClear(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(context =>
+                    {
+                        var task = context.AddTask("de-identifying", maxValue: files.Length);
+                        ProcessAll(() => task.Value = Volatile.Read(ref done));
+                    });
+            }
+            else
+            {
+                ProcessAll(null);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled: outputs written so far are complete; rerun to finish (done files are skipped).");
+            return 130;
+        }
+
+        foreach (var failure in failures.OrderBy(f => f.SourcePath, StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine($"failed: {failure.SourcePath}: {failure.Reason}");
+        }
+
+        if (skipped > 0)
+        {
+            Console.WriteLine($"skipped {skipped} files already de-identified in {outputRoot}");
+        }
+
+        if (quarantined > 0)
+        {
+            Console.WriteLine($"quarantined {quarantined} files (possible burned-in text) in {quarantineRoot}");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"deidentified {deidentified} files ({quarantined} quarantined, {failures.Count} failed) in {stopwatch.Elapsed.TotalSeconds:0.00} s"));
+        return failures.IsEmpty ? 0 : 1;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("deid: " + message);
+        return 2;
+    }
+}

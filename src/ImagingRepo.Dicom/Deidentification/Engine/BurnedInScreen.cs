@@ -1,0 +1,54 @@
+namespace ImagingRepo.Dicom.Deidentification;
+
+/// <summary>
+/// Decides whether an instance may show identifying text in its pixels: Burned In Annotation (0028,0301) = YES, or,
+/// without that attribute, a high-risk kind (ultrasound, secondary capture and screen captures, derived secondary images).
+/// </summary>
+internal static class BurnedInScreen
+{
+    private const string SecondaryCapturePrefix = "1.2.840.10008.5.1.4.1.1.7";
+
+    /// <summary>The reason the instance is at risk, or null when it is not.</summary>
+    public static string? Assess(DicomDataset dataset)
+    {
+        if (!dataset.Contains(new DicomTag(0x7FE00010)) && !dataset.Contains(new DicomTag(0x7FE00008)) && !dataset.Contains(new DicomTag(0x7FE00009)))
+        {
+            return null; // no pixels, nothing burned in
+        }
+
+        var burnedIn = dataset.GetString(new DicomTag(0x00280301))?.Trim();
+        if (string.Equals(burnedIn, "YES", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Burned In Annotation (0028,0301) is YES";
+        }
+
+        if (string.Equals(burnedIn, "NO", StringComparison.OrdinalIgnoreCase))
+        {
+            return null; // the modality vouches for clean pixels
+        }
+
+        var modality = dataset.GetString(new DicomTag(0x00080060))?.Trim();
+        if (string.Equals(modality, "US", StringComparison.OrdinalIgnoreCase))
+        {
+            return "ultrasound without Burned In Annotation (0028,0301): ultrasound images usually carry burned-in text";
+        }
+
+        var sopClass = dataset.GetString(new DicomTag(0x00080016))?.Trim('\0', ' ');
+        if (sopClass is not null && sopClass.StartsWith(SecondaryCapturePrefix, StringComparison.Ordinal))
+        {
+            return "secondary capture without Burned In Annotation (0028,0301): screen captures may show identifying text";
+        }
+
+        var imageType = dataset.GetString(new DicomTag(0x00080008));
+        if (imageType is not null)
+        {
+            var values = imageType.Split('\\');
+            if (values.Length >= 2 && values[0].Trim() == "DERIVED" && values[1].Trim() == "SECONDARY")
+            {
+                return "Image Type DERIVED\\SECONDARY without Burned In Annotation (0028,0301)";
+            }
+        }
+
+        return null;
+    }
+}

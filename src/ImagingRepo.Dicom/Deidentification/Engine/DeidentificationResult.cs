@@ -1,0 +1,30 @@
+namespace ImagingRepo.Dicom.Deidentification;
+
+/// <summary>How one input ended.</summary>
+public enum DeidentificationStatus
+{
+    /// <summary>Written, de-identified, to the output tree.</summary>
+    Deidentified,
+
+    /// <summary>De-identified header written to the quarantine tree: the pixels may show identifying text.</summary>
+    Quarantined,
+
+    /// <summary>The output already exists from an earlier run with the same key: nothing was written.</summary>
+    Skipped,
+
+    /// <summary>The input could not be de-identified (unreadable, truncated, not DICOM): nothing was written.</summary>
+    Failed,
+}
+
+/// <summary>The outcome of de-identifying one file.</summary>
+/// <param name="SourcePath">The input path.</param>
+/// <param name="Status">How it ended.</param>
+/// <param name="OutputPath">The written (or already existing) output path; null when failed.</param>
+/// <param name="Reason">Why it failed or went to quarantine; null otherwise.</param>
+/// <param name="Receipt">The receipt of a written output; null when skipped or failed.</param>
+public sealed record DeidentificationResult(
+    string SourcePath,
+    DeidentificationStatus Status,
+    string? OutputPath,
+    string? Reason,
+    DeidentificationReceipt? Receipt);

@@ -1,0 +1,583 @@
+using System.Text;
+
+namespace ImagingRepo.Dicom.Deidentification;
+
+/// <summary>
+/// Applies the compiled profile to one dataset in place, at every sequence depth: one tag-keyed lookup per
+/// element, values replaced through the codec's typed setters, lazily kept large values (pixel data) untouched
+/// so the writer can stream them.
+/// </summary>
+internal sealed class InstanceDeidentifier
+{
+    private const string DummyText = "DEIDENTIFIED";
+
+    // Items of these sequences hold vocabulary (concept names, units, anatomy): their codes are kept when the
+    // enclosing content is replaced by dummies, so a structured report keeps its meaning-free skeleton.
+    private static readonly HashSet<uint> VocabularySequences =
+    [
+        0x0040A043, // Concept Name Code Sequence
+        0x0040A168, // Concept Code Sequence
+        0x004008EA, // Measurement Units Code Sequence
+        0x0040A195, // Modifier Code Sequence
+        0x0040A170, // Purpose of Reference Code Sequence
+        0x00082218, // Anatomic Region Sequence
+        0x00089215, // Derivation Code Sequence
+    ];
+
+    private readonly ProfileRules _rules;
+    private readonly Pseudonymizer _pseudonymizer;
+    private readonly bool _collectIdentifiers;
+
+    public InstanceDeidentifier(ProfileRules rules, Pseudonymizer pseudonymizer)
+    {
+        _rules = rules;
+        _pseudonymizer = pseudonymizer;
+        const DeidentificationOptions cleaning = DeidentificationOptions.CleanDescriptors | DeidentificationOptions.CleanStructuredContent
+            | DeidentificationOptions.CleanGraphics | DeidentificationOptions.RetainPatientCharacteristics | DeidentificationOptions.RetainDeviceIdentity;
+        _collectIdentifiers = (rules.Options & cleaning) != 0 || rules.HasOverrides;
+    }
+
+    private enum Mode
+    {
+        Normal,
+        DummyContent,
+        CleanContent,
+    }
+
+    /// <summary>De-identifies <paramref name="dataset"/> in place and reports what was done.</summary>
+    public InstanceReport Apply(DicomDataset dataset, bool pixelsCleaned = false)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var patientKey = (dataset.GetString(new DicomTag(ProfileRules.PatientId)) ?? "").Trim();
+        if (patientKey.Length == 0)
+        {
+            patientKey = (dataset.GetString(new DicomTag(ProfileRules.PatientName)) ?? "").Trim();
+        }
+
+        var state = new State(patientKey)
+        {
+            DateShiftDays = (_rules.Options & DeidentificationOptions.RetainLongitudinalModifiedDates) != 0
+                ? _pseudonymizer.DateShiftDays(patientKey)
+                : 0,
+        };
+
+        if (_collectIdentifiers)
+        {
+            Collect(dataset, state.Scrubber);
+        }
+
+        Process(dataset, Mode.Normal, 0, 0, state);
+        if (_rules.RuleFor(0x60003000).Kind == ElementActionKind.Remove)
+        {
+            RemoveOverlayGroups(dataset, state);
+        }
+
+        AddDeidentificationAttributes(dataset, pixelsCleaned);
+        return new InstanceReport(state.Counts, state.Tags, state.DateShiftDays, patientKey);
+    }
+
+    private void Collect(DicomDataset dataset, IdentifierScrubber scrubber)
+    {
+        foreach (var element in dataset)
+        {
+            if (element is DicomSequence sequence)
+            {
+                foreach (var item in sequence.Items)
+                {
+                    Collect(item, scrubber);
+                }
+
+                continue;
+            }
+
+            if (element is not DicomValueElement value || value.Length == 0 || value.Length > 1024)
+            {
+                continue;
+            }
+
+            var rule = _rules.RuleFor(element.Tag.Value);
+            if (rule.Kind is ElementActionKind.Keep or ElementActionKind.Clean || !rule.Listed)
+            {
+                continue;
+            }
+
+            switch (element.VR)
+            {
+                case DicomVR.PN:
+                    scrubber.Add(dataset.DecodeString(value), isPersonName: true);
+                    break;
+                case DicomVR.DA:
+                    scrubber.Add(dataset.DecodeString(value), isDate: true);
+                    break;
+                case DicomVR.LO or DicomVR.SH or DicomVR.AE or DicomVR.UC:
+                    scrubber.Add(dataset.DecodeString(value));
+                    break;
+            }
+        }
+    }
+
+    private void Process(DicomDataset dataset, Mode mode, uint parentSequence, int depth, State state)
+    {
+        var hasPrivate = false;
+        for (var i = 0; i < dataset.Count; i++)
+        {
+            var element = dataset.ElementAt(i);
+            var tag = element.Tag.Value;
+            if ((tag & 0xFFFF) == 0 && tag >> 16 != 0x0002)
+            {
+                // group lengths go stale once values change; they are retired and optional
+                dataset.Remove(element.Tag);
+                i--;
+                continue;
+            }
+
+            if ((tag & 0x00010000) != 0 && (tag >> 16) > 8 && (tag & 0xFFFF) < 0x1000)
+            {
+                hasPrivate = true; // private creators and reserved elements are settled after their blocks
+                continue;
+            }
+
+            var rule = _rules.RuleFor(tag);
+            if (!rule.Listed && mode != Mode.Normal)
+            {
+                rule = ContentRule(element, mode, parentSequence);
+            }
+
+            if (rule.Kind == ElementActionKind.Private)
+            {
+                rule = IsSafePrivate(dataset, element.Tag) ? ElementRule.Keep : new ElementRule(ElementActionKind.Remove);
+            }
+
+            if (rule.Kind == ElementActionKind.PseudonymPatientName && depth > 0)
+            {
+                rule = new ElementRule(ElementActionKind.Zero);
+            }
+
+            if (rule.Kind is not (ElementActionKind.Keep or ElementActionKind.Remove) && element.VR == DicomVR.UN)
+            {
+                element = WithDictionaryVR(dataset, element);
+            }
+
+            if (!Apply(dataset, element, rule, mode, depth, state))
+            {
+                i--;
+            }
+
+            if (rule.Kind != ElementActionKind.Keep)
+            {
+                state.Count(rule.Code, tag);
+            }
+        }
+
+        if (hasPrivate)
+        {
+            RemoveUnusedPrivateCreators(dataset, state);
+        }
+    }
+
+    /// <summary>Applies a rule; returns false when the element was removed.</summary>
+    private bool Apply(DicomDataset dataset, DicomElement element, ElementRule rule, Mode mode, int depth, State state)
+    {
+        var tag = element.Tag;
+        switch (rule.Kind)
+        {
+            case ElementActionKind.Remove:
+                dataset.Remove(tag);
+                return false;
+
+            case ElementActionKind.Zero:
+                dataset.SetEmpty(tag);
+                return true;
+
+            case ElementActionKind.Keep when element is DicomSequence sequence:
+                ProcessItems(sequence, mode, depth, state);
+                return true;
+
+            case ElementActionKind.Keep:
+                return true;
+
+            case ElementActionKind.ReplaceUid when element is DicomSequence sequence:
+                ProcessItems(sequence, mode, depth, state);
+                return true;
+
+            case ElementActionKind.ReplaceUid when element.VR == DicomVR.UI && element is DicomValueElement value:
+                dataset.SetString(tag, DicomVR.UI, ReplaceUids(dataset.DecodeString(value)));
+                return true;
+
+            case ElementActionKind.Dummy or ElementActionKind.ReplaceUid:
+                if (element is DicomSequence dummySequence)
+                {
+                    ProcessItems(dummySequence, Mode.DummyContent, depth, state);
+                }
+                else
+                {
+                    SetDummy(dataset, element);
+                }
+
+                return true;
+
+            case ElementActionKind.Clean:
+                Clean(dataset, element, depth, state);
+                return true;
+
+            case ElementActionKind.Replace:
+                SetReplacement(dataset, element, rule.Value ?? "");
+                return true;
+
+            case ElementActionKind.PseudonymPatientId:
+                dataset.SetString(tag, DicomVR.LO, _pseudonymizer.PatientId(
+                    depth == 0 ? state.PatientKey : (dataset.GetString(tag) ?? "").Trim()));
+                return true;
+
+            case ElementActionKind.PseudonymPatientName:
+                dataset.SetString(tag, DicomVR.PN, _pseudonymizer.PatientName(state.PatientKey));
+                return true;
+
+            default:
+                dataset.Remove(tag);
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// An element read as UN (unknown VR) whose tag the dictionary knows is re-typed before its value is replaced,
+    /// so the replacement is written with the proper VR and decoded as text where it is text.
+    /// </summary>
+    private static DicomElement WithDictionaryVR(DicomDataset dataset, DicomElement element)
+    {
+        var vr = DicomDictionary.GetVR(element.Tag);
+        if (element is not DicomValueElement value || value.IsLazy || vr is DicomVR.UN or DicomVR.None or DicomVR.SQ || !vr.IsText())
+        {
+            return element;
+        }
+
+        var retyped = new DicomValueElement(element.Tag, vr, value.GetBytes());
+        dataset.Add(retyped);
+        return retyped;
+    }
+
+    /// <summary>
+    /// Once Overlay Data is removed the rest of its Overlay Plane module (rows, columns, origin, ...) would describe
+    /// an overlay that is not there: the whole repeating group goes.
+    /// </summary>
+    private static void RemoveOverlayGroups(DicomDataset dataset, State state)
+    {
+        for (var i = 0; i < dataset.Count; i++)
+        {
+            var tag = dataset.ElementAt(i).Tag;
+            if (tag.Group is >= 0x6000 and <= 0x601E && (tag.Group & 1) == 0)
+            {
+                dataset.Remove(tag);
+                state.Count("X", tag.Value);
+                i--;
+            }
+        }
+    }
+
+    private void ProcessItems(DicomSequence sequence, Mode mode, int depth, State state)
+    {
+        foreach (var item in sequence.Items)
+        {
+            Process(item, mode, sequence.Tag.Value, depth + 1, state);
+        }
+    }
+
+    private static ElementRule ContentRule(DicomElement element, Mode mode, uint parentSequence)
+    {
+        if (element is DicomSequence)
+        {
+            return ElementRule.Unlisted;
+        }
+
+        var tag = element.Tag.Value;
+        var isCode = tag is 0x00080100 or 0x00080102 or 0x00080103 or 0x00080104 or 0x00080119 or 0x00080120;
+        if (mode == Mode.DummyContent)
+        {
+            if (isCode && VocabularySequences.Contains(parentSequence))
+            {
+                return ElementRule.Unlisted;
+            }
+
+            return element.VR is DicomVR.AE or DicomVR.AS or DicomVR.DA or DicomVR.DT or DicomVR.TM or DicomVR.LO or DicomVR.LT
+                or DicomVR.PN or DicomVR.SH or DicomVR.ST or DicomVR.UC or DicomVR.UT or DicomVR.UR
+                ? new ElementRule(ElementActionKind.Dummy)
+                : ElementRule.Unlisted;
+        }
+
+        return element.VR is DicomVR.LO or DicomVR.LT or DicomVR.PN or DicomVR.SH or DicomVR.ST or DicomVR.UC or DicomVR.UT
+            && !(isCode && VocabularySequences.Contains(parentSequence))
+            ? new ElementRule(ElementActionKind.Clean)
+            : ElementRule.Unlisted;
+    }
+
+    private void Clean(DicomDataset dataset, DicomElement element, int depth, State state)
+    {
+        if (element is DicomSequence sequence)
+        {
+            ProcessItems(sequence, Mode.CleanContent, depth, state);
+            return;
+        }
+
+        if (element is not DicomValueElement value || value.Length == 0)
+        {
+            return;
+        }
+
+        var tag = element.Tag;
+        switch (element.VR)
+        {
+            case DicomVR.DA or DicomVR.DT:
+                var text = dataset.DecodeString(value);
+                var shifted = state.DateShiftDays == 0
+                    ? null
+                    : element.VR == DicomVR.DA ? DateShifter.ShiftDate(text, state.DateShiftDays) : DateShifter.ShiftDateTime(text, state.DateShiftDays);
+                if (shifted is null)
+                {
+                    dataset.SetEmpty(tag);
+                }
+                else
+                {
+                    dataset.SetString(tag, element.VR, shifted);
+                }
+
+                break;
+
+            case DicomVR.AE:
+                dataset.SetString(tag, DicomVR.AE, "DEID" + _pseudonymizer.Token("ae", dataset.DecodeString(value).Trim(), 12));
+                break;
+
+            case DicomVR.LO or DicomVR.LT or DicomVR.PN or DicomVR.SH or DicomVR.ST or DicomVR.UC or DicomVR.UT:
+                var original = dataset.DecodeString(value);
+                var cleaned = state.Scrubber.Clean(original);
+                if (!ReferenceEquals(cleaned, original))
+                {
+                    dataset.SetString(tag, element.VR, cleaned);
+                }
+
+                break;
+
+            // numbers, codes, ages, times and binary graphics carry their meaning, not identity: kept
+        }
+    }
+
+    private string ReplaceUids(string value)
+    {
+        var trimmed = value.TrimEnd('\0', ' ');
+        if (trimmed.Length == 0)
+        {
+            return trimmed;
+        }
+
+        if (!trimmed.Contains('\\', StringComparison.Ordinal))
+        {
+            return ReplaceUid(trimmed);
+        }
+
+        var parts = trimmed.Split('\\');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = ReplaceUid(parts[i]);
+        }
+
+        return string.Join('\\', parts);
+    }
+
+    private string ReplaceUid(string uid)
+    {
+        var trimmed = uid.Trim('\0', ' ');
+
+        // Well-known UIDs of the standard (SOP classes, coding schemes, frames of reference) identify no one.
+        if (trimmed.Length == 0 || trimmed.StartsWith("1.2.840.10008.", StringComparison.Ordinal))
+        {
+            return trimmed;
+        }
+
+        return _pseudonymizer.ReplaceUid(trimmed);
+    }
+
+    private void SetDummy(DicomDataset dataset, DicomElement element)
+    {
+        var tag = element.Tag;
+        switch (element.VR)
+        {
+            case DicomVR.UI:
+                var uid = element is DicomValueElement v ? dataset.DecodeString(v) : "";
+                dataset.SetString(tag, DicomVR.UI, uid.Trim('\0', ' ').Length > 0 ? ReplaceUids(uid) : _pseudonymizer.ReplaceUid(tag.ToString()));
+                break;
+            case DicomVR.DA:
+                dataset.SetString(tag, DicomVR.DA, "19000101");
+                break;
+            case DicomVR.DT:
+                dataset.SetString(tag, DicomVR.DT, "19000101000000");
+                break;
+            case DicomVR.TM:
+                dataset.SetString(tag, DicomVR.TM, "000000");
+                break;
+            case DicomVR.AS:
+                dataset.SetString(tag, DicomVR.AS, "000D");
+                break;
+            case DicomVR.DS or DicomVR.IS:
+                dataset.SetString(tag, element.VR, "0");
+                break;
+            case DicomVR.UR:
+                dataset.SetString(tag, DicomVR.UR, "urn:deidentified");
+                break;
+            case DicomVR.PN:
+                dataset.SetString(tag, DicomVR.PN, DummyText + "^" + DummyText);
+                break;
+            case var vr when vr.IsText():
+                dataset.SetString(tag, vr, DummyText);
+                break;
+            case DicomVR.AT or DicomVR.UL or DicomVR.SL or DicomVR.FL:
+                dataset.Add(new DicomValueElement(tag, element.VR, new byte[4]));
+                break;
+            case DicomVR.US or DicomVR.SS:
+                dataset.Add(new DicomValueElement(tag, element.VR, new byte[2]));
+                break;
+            default:
+                // FD, SV, UV and the O* / UN byte VRs: eight zero bytes fit every unit size
+                dataset.Add(new DicomValueElement(tag, element.VR == DicomVR.None ? DicomVR.UN : element.VR, new byte[8]));
+                break;
+        }
+    }
+
+    private static void SetReplacement(DicomDataset dataset, DicomElement element, string value)
+    {
+        var vr = element.VR;
+        if (vr.IsText())
+        {
+            dataset.SetString(element.Tag, vr, value);
+        }
+        else
+        {
+            // a policy replacement of a binary value is written as text of the dictionary VR where it has one
+            var dictionaryVr = DicomDictionary.GetVR(element.Tag);
+            if (dictionaryVr.IsText())
+            {
+                dataset.SetString(element.Tag, dictionaryVr, value);
+            }
+            else
+            {
+                dataset.Add(new DicomValueElement(element.Tag, vr, Encoding.ASCII.GetBytes(value.Length % 2 == 0 ? value : value + " ")));
+            }
+        }
+    }
+
+    private bool IsSafePrivate(DicomDataset dataset, DicomTag tag)
+    {
+        var allow = _rules.Policy.PrivateAllowList;
+        if (allow.Count == 0 || tag.Element < 0x1000)
+        {
+            return false;
+        }
+
+        var creator = dataset.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)))?.Trim();
+        if (string.IsNullOrEmpty(creator))
+        {
+            return false;
+        }
+
+        var offset = tag.Element & 0xFF;
+        foreach (var entry in allow)
+        {
+            if (string.Equals(entry.Creator.Trim(), creator, StringComparison.OrdinalIgnoreCase)
+                && entry.TryGetElementOffset(out var allowed) && allowed == offset
+                && (entry.Group is null || (DeidentificationPolicy.TryParseHex16(entry.Group, out var group) && group == tag.Group)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void RemoveUnusedPrivateCreators(DicomDataset dataset, State state)
+    {
+        for (var i = 0; i < dataset.Count; i++)
+        {
+            var tag = dataset.ElementAt(i).Tag;
+            if ((tag.Group & 1) == 0 || tag.Group <= 8 || tag.Element >= 0x1000)
+            {
+                continue;
+            }
+
+            var used = false;
+            if (tag.Element is >= 0x0010 and <= 0x00FF)
+            {
+                var blockStart = ((uint)tag.Group << 16) | ((uint)tag.Element << 8);
+                foreach (var other in dataset)
+                {
+                    if (other.Tag.Value >= blockStart && other.Tag.Value <= blockStart + 0xFF)
+                    {
+                        used = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!used)
+            {
+                dataset.Remove(tag);
+                state.Count("X", tag.Value);
+                i--;
+            }
+        }
+    }
+
+    private void AddDeidentificationAttributes(DicomDataset dataset, bool pixelsCleaned)
+    {
+        var codes = DeidentificationMethodCode.For(_rules.Options, pixelsCleaned);
+        dataset.SetString(new DicomTag(0x00120062), DicomVR.CS, "YES");
+        dataset.SetString(new DicomTag(0x00120063), DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
+        var sequence = new DicomSequence(new DicomTag(0x00120064));
+        foreach (var code in codes)
+        {
+            var item = new DicomDataset();
+            item.SetString(new DicomTag(0x00080100), DicomVR.SH, code.Value);
+            item.SetString(new DicomTag(0x00080102), DicomVR.SH, DeidentificationMethodCode.SchemeDesignator);
+            item.SetString(new DicomTag(0x00080104), DicomVR.LO, code.Meaning);
+            sequence.Items.Add(item);
+        }
+
+        dataset.Add(sequence);
+        var temporal = (_rules.Options & DeidentificationOptions.RetainLongitudinalModifiedDates) != 0 ? "MODIFIED"
+            : (_rules.Options & DeidentificationOptions.RetainLongitudinalFullDates) != 0 ? "UNMODIFIED"
+            : "REMOVED";
+        dataset.SetString(new DicomTag(0x00280303), DicomVR.CS, temporal);
+        if (pixelsCleaned)
+        {
+            dataset.SetString(new DicomTag(0x00280301), DicomVR.CS, "NO");
+        }
+    }
+
+    private sealed class State(string patientKey)
+    {
+        public string PatientKey { get; } = patientKey;
+
+        public int DateShiftDays { get; init; }
+
+        public IdentifierScrubber Scrubber { get; } = new();
+
+        public Dictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, HashSet<uint>> Tags { get; } = new(StringComparer.Ordinal);
+
+        public void Count(string code, uint tag)
+        {
+            Counts[code] = Counts.GetValueOrDefault(code) + 1;
+            if (!Tags.TryGetValue(code, out var set))
+            {
+                Tags[code] = set = [];
+            }
+
+            set.Add(tag);
+        }
+    }
+}
+
+/// <summary>What one instance's de-identification did: counts and tags per action code, the date offset and the patient key.</summary>
+internal sealed record InstanceReport(
+    IReadOnlyDictionary<string, int> Counts,
+    IReadOnlyDictionary<string, HashSet<uint>> Tags,
+    int DateShiftDays,
+    string PatientKey);

@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ImagingRepo.Dicom.Deidentification;
+
+/// <summary>
+/// Keyed, stateless pseudonyms: replacement UIDs, patient identifiers and per-patient date offsets, each an
+/// HMAC-SHA256 under the project key. The same input and key give the same output on every run and machine.
+/// </summary>
+/// <remarks>Thread-safe: it holds only the key and settings.</remarks>
+public sealed class Pseudonymizer
+{
+    private const int MaxStackInput = 256;
+    private readonly DeidentificationKey _key;
+
+    /// <summary>Creates a pseudonymizer.</summary>
+    /// <param name="key">The project key.</param>
+    /// <param name="settings">Pseudonym formats and the date-shift range; defaults when null.</param>
+    public Pseudonymizer(DeidentificationKey key, PseudonymSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _key = key;
+        Settings = settings ?? new PseudonymSettings();
+        Settings.Validate();
+    }
+
+    /// <summary>The formats and ranges in use.</summary>
+    public PseudonymSettings Settings { get; }
+
+    /// <summary>
+    /// The replacement for a UID: <c>2.25.</c> followed by the decimal value of the first 128 bits of
+    /// HMAC-SHA256(key, uid). Trailing NUL or space padding of the original is ignored.
+    /// </summary>
+    /// <param name="uid">The original UID.</param>
+    /// <returns>The replacement UID (at most 44 characters).</returns>
+    public string ReplaceUid(ReadOnlySpan<char> uid)
+    {
+        uid = uid.TrimEnd("\0 ");
+        Span<byte> mac = stackalloc byte[32];
+        Mac(default, uid, mac);
+        var value = BinaryPrimitives.ReadUInt128BigEndian(mac);
+        return "2.25." + value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The keyed pseudonym of a patient, formatted with <see cref="PseudonymSettings.PatientIdFormat"/>.</summary>
+    /// <param name="patientId">The original Patient ID (the patient key).</param>
+    /// <returns>The pseudonymous Patient ID.</returns>
+    public string PatientId(string patientId) => Format(Settings.PatientIdFormat, patientId);
+
+    /// <summary>The keyed pseudonymous name of a patient, formatted with <see cref="PseudonymSettings.PatientNameFormat"/>.</summary>
+    /// <param name="patientId">The original Patient ID (the patient key; the name derives from it so that both agree).</param>
+    /// <returns>The pseudonymous Patient's Name.</returns>
+    public string PatientName(string patientId) => Format(Settings.PatientNameFormat, patientId);
+
+    /// <summary>A keyed short pseudonym for another identifier (an AE title, an accession number): 16 hex digits.</summary>
+    /// <param name="domain">What kind of identifier it is, so equal texts of different kinds do not collide.</param>
+    /// <param name="value">The original value.</param>
+    /// <param name="length">Hex digits to return (1-64).</param>
+    /// <returns>The pseudonym.</returns>
+    public string Token(string domain, ReadOnlySpan<char> value, int length = 16)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, 64);
+        Span<byte> mac = stackalloc byte[32];
+        Mac(domain, value, mac);
+        return Convert.ToHexString(mac)[..length];
+    }
+
+    /// <summary>
+    /// The number of days every date of the patient moves under the Modified Dates option: a key-derived value
+    /// in [<see cref="PseudonymSettings.DateShiftMinDays"/>, <see cref="PseudonymSettings.DateShiftMaxDays"/>], never 0.
+    /// </summary>
+    /// <param name="patientId">The original Patient ID.</param>
+    /// <returns>The offset in days.</returns>
+    public int DateShiftDays(string patientId)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        Mac("date-shift", patientId, mac);
+        long min = Settings.DateShiftMinDays;
+        long max = Settings.DateShiftMaxDays;
+        var span = max - min + 1;
+        var offset = (int)(min + (long)(BinaryPrimitives.ReadUInt64BigEndian(mac) % (ulong)span));
+        if (offset == 0)
+        {
+            // zero would leave the dates unchanged: step to the nearest value of the range
+            offset = max > 0 ? 1 : -1;
+        }
+
+        return offset;
+    }
+
+    private string Format(string format, string patientId)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        Mac("patient", patientId.TrimEnd('\0', ' '), mac);
+        var hex = Convert.ToHexString(mac);
+        var builder = new StringBuilder(format.Length + 32);
+        var i = 0;
+        while (i < format.Length)
+        {
+            var open = format.IndexOf("{hash", i, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                builder.Append(format, i, format.Length - i);
+                break;
+            }
+
+            builder.Append(format, i, open - i);
+            var close = format.IndexOf('}', open);
+            var spec = format.AsSpan(open + 5, close - open - 5);
+            var length = spec.IsEmpty ? 16 : int.Parse(spec[1..], CultureInfo.InvariantCulture);
+            builder.Append(hex, 0, length);
+            i = close + 1;
+        }
+
+        return builder.ToString();
+    }
+
+    private void Mac(string? domain, ReadOnlySpan<char> value, Span<byte> destination)
+    {
+        var domainLength = domain is null ? 0 : Encoding.UTF8.GetByteCount(domain) + 1;
+        var length = domainLength + Encoding.UTF8.GetByteCount(value);
+        var input = length <= MaxStackInput ? stackalloc byte[MaxStackInput] : new byte[length];
+        input = input[..length];
+        if (domain is not null)
+        {
+            // domain-separated so that a UID never collides with a patient or date input; UIDs have no prefix
+            Encoding.UTF8.GetBytes(domain, input);
+            input[domainLength - 1] = 0;
+        }
+
+        Encoding.UTF8.GetBytes(value, input[domainLength..]);
+        HMACSHA256.HashData(_key.Secret, input, destination);
+    }
+}

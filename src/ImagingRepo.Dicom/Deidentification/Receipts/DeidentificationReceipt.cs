@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ImagingRepo.Dicom.Deidentification;
+
+/// <summary>
+/// What was done to one instance: profile, options and table edition, counts per action, the tags acted on
+/// (never their values), the output's identity and the SHA3-256 of the output file. One JSON line each.
+/// </summary>
+public sealed record DeidentificationReceipt
+{
+    /// <summary>The profile applied.</summary>
+    public string Profile { get; init; } = "PS3.15 Basic Application Level Confidentiality Profile";
+
+    /// <summary>The edition of Table E.1-1.</summary>
+    public string TableEdition { get; init; } = ConfidentialityProfile.Edition;
+
+    /// <summary>The options applied, by name.</summary>
+    public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>The CID 7050 code values written to De-identification Method Code Sequence.</summary>
+    public IReadOnlyList<string> MethodCodes { get; init; } = [];
+
+    /// <summary>The policy name, when the policy has one.</summary>
+    public string? PolicyName { get; init; }
+
+    /// <summary>The policy revision.</summary>
+    public int PolicyVersion { get; init; }
+
+    /// <summary>The public fingerprint of the pseudonymization key.</summary>
+    public string KeyFingerprint { get; init; } = "";
+
+    /// <summary><c>deidentified</c>, or <c>quarantined</c> when the output went to quarantine.</summary>
+    public string Disposition { get; init; } = "deidentified";
+
+    /// <summary>Why the instance went to quarantine; null otherwise.</summary>
+    public string? QuarantineReason { get; init; }
+
+    /// <summary>The output path relative to the output (or quarantine) root, with forward slashes.</summary>
+    public string OutputPath { get; init; } = "";
+
+    /// <summary>The output's SOP Instance UID.</summary>
+    public string OutputSopInstanceUid { get; init; } = "";
+
+    /// <summary>The output's Study Instance UID.</summary>
+    public string? OutputStudyInstanceUid { get; init; }
+
+    /// <summary>The output's Series Instance UID.</summary>
+    public string? OutputSeriesInstanceUid { get; init; }
+
+    /// <summary>The output file length in bytes.</summary>
+    public long OutputLength { get; init; }
+
+    /// <summary>The hash algorithm of <see cref="OutputHash"/>: <c>SHA3_256</c>.</summary>
+    public string OutputHashType { get; init; } = "SHA3_256";
+
+    /// <summary>The hash of the output file, base64.</summary>
+    public string OutputHash { get; init; } = "";
+
+    /// <summary>True when pixel rectangles were blanked by a mask rule.</summary>
+    public bool PixelsCleaned { get; init; }
+
+    /// <summary>How many elements each action touched, keyed by action code (K, X, Z, D, C, U, P for pseudonym, R for replace).</summary>
+    public IReadOnlyDictionary<string, int> ActionCounts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The distinct tags each action touched (except K), as <c>(GGGG,EEEE)</c>, sorted.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Tags { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>When the output was written.</summary>
+    public DateTimeOffset Timestamp { get; init; }
+
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The receipt as one line of JSON.</summary>
+    /// <returns>The JSON text, without a line break.</returns>
+    public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads a receipt from one JSON line.</summary>
+    /// <param name="line">The line.</param>
+    /// <returns>The receipt.</returns>
+    /// <exception cref="JsonException">The line is not a receipt.</exception>
+    public static DeidentificationReceipt FromJsonLine(string line) =>
+        JsonSerializer.Deserialize<DeidentificationReceipt>(line, JsonOptions) ?? throw new JsonException("null receipt");
+}

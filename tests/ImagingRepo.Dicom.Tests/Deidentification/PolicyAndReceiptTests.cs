@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using ImagingRepo.Dicom.Deidentification;
+
+namespace ImagingRepo.Dicom.Tests.Deidentification;
+
+public class PolicyAndReceiptTests
+{
+    private const string Example = """
+        {
+          "version": 2,
+          "name": "prostate-mri",
+          // comments are allowed
+          "options": ["RetainLongitudinalModifiedDates", "retain-patient-characteristics", "RetainSafePrivate"],
+          "pseudonyms": { "patientIdFormat": "PRST-{hash:12}", "dateShiftMinDays": -730, "dateShiftMaxDays": -30 },
+          "overrides": [ { "tag": "(0008,1030)", "action": "keep" },
+                         { "tag": "(0012,0071)", "action": "replace", "value": "BASELINE" } ],
+          "privateAllowList": [ { "creator": "SIEMENS MR HEADER", "element": "0x0C", "group": "0x0019" } ],
+          "burnedIn": { "allow": false, "allowModalities": ["US"] },
+          "pixelMasks": [ { "modality": "US", "rows": 480, "columns": 640, "rectangles": [ { "x": 0, "y": 0, "width": 640, "height": 40 } ] } ]
+        }
+        """;
+
+    [Fact]
+    public void Policy_parses_and_round_trips()
+    {
+        var policy = DeidentificationPolicy.Parse(Example);
+        Assert.Equal(2, policy.Version);
+        Assert.Equal(
+            DeidentificationOptions.RetainLongitudinalModifiedDates | DeidentificationOptions.RetainPatientCharacteristics | DeidentificationOptions.RetainSafePrivate,
+            policy.Options);
+        Assert.Equal(-730, policy.Pseudonyms.DateShiftMinDays);
+        Assert.Equal(OverrideAction.Replace, policy.Overrides[1].Action);
+        Assert.Equal(["US"], policy.BurnedIn.AllowModalities);
+        Assert.Equal(640, policy.PixelMasks[0].Rectangles[0].Width);
+
+        var again = DeidentificationPolicy.Parse(policy.ToJson());
+        Assert.Equal(policy.Options, again.Options);
+        Assert.Equal(policy.Overrides, again.Overrides);
+    }
+
+    [Theory]
+    [InlineData("""{ "options": ["RetainEverything"] }""", "unknown option 'RetainEverything'")]
+    [InlineData("""{ "options": ["RetainLongitudinalFullDates", "RetainLongitudinalModifiedDates"] }""", "exclude each other")]
+    [InlineData("""{ "overrides": [ { "tag": "(0008,103G)", "action": "keep" } ] }""", "overrides[0].tag")]
+    [InlineData("""{ "overrides": [ { "tag": "(0008,1030)", "action": "replace" } ] }""", "'value' is required")]
+    [InlineData("""{ "overrides": [ { "tag": "(0008,1030)", "action": "keep" }, { "tag": "00081030", "action": "remove" } ] }""", "overridden twice")]
+    [InlineData("""{ "overrides": [ { "tag": "(7FE0,0010)", "action": "remove" } ] }""", "cannot be overridden")]
+    [InlineData("""{ "privateAllowList": [ { "creator": "X", "element": "0x100" } ] }""", "privateAllowList[0].element")]
+    [InlineData("""{ "version": 0 }""", "version must be 1 or more")]
+    [InlineData("""{ "verzion": 1 }""", "verzion")]
+    [InlineData("""{ "pseudonyms": { "dateShiftMinDays": 5, "dateShiftMaxDays": 1 } }""", "pseudonyms:")]
+    public void Invalid_policies_say_what_and_where(string json, string expected)
+    {
+        var e = Assert.Throws<DeidentificationPolicyException>(() => DeidentificationPolicy.Parse(json, "p.json"));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("p.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Receipts_are_json_lines_without_values()
+    {
+        var receipt = new DeidentificationReceipt
+        {
+            Options = ["RetainUids"],
+            OutputSopInstanceUid = "2.25.1",
+            OutputHash = "abc=",
+            ActionCounts = new Dictionary<string, int> { ["X"] = 3 },
+            Tags = new Dictionary<string, IReadOnlyList<string>> { ["X"] = ["(0010,1040)"] },
+        };
+        var line = receipt.ToJsonLine();
+        Assert.DoesNotContain('\n', line);
+        var back = DeidentificationReceipt.FromJsonLine(line);
+        Assert.Equal("2.25.1", back.OutputSopInstanceUid);
+        Assert.Equal(3, back.ActionCounts["X"]);
+        Assert.Equal("SHA3_256", back.OutputHashType);
+    }
+
+    [Fact]
+    public void Sha3_256_is_available_here() => Assert.True(SHA3_256.IsSupported, "OpenSSL 3 provides SHA3-256 on Linux");
+}
