@@ -96,6 +96,24 @@ public sealed class DicomDatasetTests
     }
 
     [Fact]
+    public void Items_added_later_also_inherit_the_character_set()
+    {
+        var d = new DicomDataset();
+        d.SetString(DicomTags.SpecificCharacterSet, "ISO_IR 192");
+        var sequence = new DicomSequence(DicomTags.ReferencedImageSequence);
+        d.Add(sequence);
+        var item = new DicomDataset();
+        sequence.Items.Add(item);
+        item.SetString(DicomTags.PatientName, "Łukasz");
+        Assert.Same(d, item.Parent);
+        Assert.Equal("Łukasz", item.GetString(DicomTags.PatientName));
+        var clone = d.Clone();
+        var clonedItem = ((DicomSequence)clone[DicomTags.ReferencedImageSequence]!).Items[0];
+        Assert.Same(clone, clonedItem.Parent);
+        Assert.Equal("Łukasz", clonedItem.GetString(DicomTags.PatientName));
+    }
+
+    [Fact]
     public void Binary_values_read_as_spans()
     {
         var d = new DicomDataset();
