@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ImagingRepo.Benchmarks.Infrastructure;
 using ImagingRepo.Tracing.Ledgers;
 using ImagingRepo.Tracing.Model;
 using ImagingRepo.Tracing.Outbox;
@@ -9,7 +10,8 @@ using Microsoft.Data.Sqlite;
 namespace ImagingRepo.Benchmarks.Tracing;
 
 /// <summary>
-/// <c>tracing</c>: the whole recording and anchoring path against a real Hardhat node (<c>IMAGINGREPO_ETH_RPC</c>).
+/// <c>tracing</c>: the whole recording and anchoring path against a real Hardhat node (<c>IMAGINGREPO_ETH_RPC</c>, or one
+/// started with <c>scripts/services/hardhat.sh</c> for the run).
 /// 1. durable recording: 64 concurrent callers, SQLite WAL with synchronous=FULL, each call returning after its
 ///    group commit; 2. anchoring throughput, one transaction per trace vs batches, side by side on the same node;
 /// 3. record-to-anchored latency with a 1 s window under a steady load. Last line:
@@ -31,12 +33,9 @@ internal static class TracingScenario
         var batchSize = Arg(args, "--batch-size", 500);
         var flushEveryCommit = !args.Contains("--sync-normal");
         var gasLimit = Arg(args, "--gas-limit", 0);
-        var rpc = Environment.GetEnvironmentVariable("IMAGINGREPO_ETH_RPC");
-        if (string.IsNullOrEmpty(rpc))
-        {
-            Console.Error.WriteLine("tracing: IMAGINGREPO_ETH_RPC is not set; start a node with scripts/services/hardhat.sh start");
-            return 2;
-        }
+        // Uses the node named by IMAGINGREPO_ETH_RPC, or starts (and afterwards stops) one with scripts/services/hardhat.sh.
+        await using var hardhat = await ServiceScript.EnsureAsync("hardhat", "IMAGINGREPO_ETH_RPC").ConfigureAwait(false);
+        var rpc = Environment.GetEnvironmentVariable("IMAGINGREPO_ETH_RPC")!;
 
         var work = Path.Combine(Path.GetTempPath(), "imagingrepo-bench-tracing-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
