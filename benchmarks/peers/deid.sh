@@ -81,7 +81,7 @@ for folder, dirs, files in os.walk(source):
         ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
         out = os.path.join(target, os.path.relpath(folder, source))
         os.makedirs(out, exist_ok=True)
-        ds.save_as(os.path.join(out, name), enforce_file_format=True)
+        ds.save_as(os.path.join(out, name), write_like_original=False)
         count += 1
 print(f"deidentified {count} files")
 PY

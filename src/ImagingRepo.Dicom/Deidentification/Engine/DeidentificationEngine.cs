@@ -88,8 +88,9 @@ public sealed class DeidentificationEngine
         {
             throw;
         }
-        catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or FormatException
-                                      or InvalidDataException or ArgumentException or OverflowException or InvalidOperationException)
+#pragma warning disable CA1031 // one bad input must never stop a run: any failure becomes this file's result
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             result = new DeidentificationResult(sourcePath, DeidentificationStatus.Failed, null, Describe(e), null);
         }
@@ -293,7 +294,8 @@ public sealed class DeidentificationEngine
         DicomReadException read => read.Message,
         FileNotFoundException => "the file does not exist",
         UnauthorizedAccessException => "the file cannot be read (permission denied)",
-        _ => e.Message,
+        DicomException or IOException or FormatException or InvalidDataException => e.Message,
+        _ => $"unexpected {e.GetType().Name}: {e.Message}",
     };
 
     private static string SafeName(string? value, string fallback)
