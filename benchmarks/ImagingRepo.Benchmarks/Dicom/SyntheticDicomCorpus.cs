@@ -114,62 +114,69 @@ internal static class SyntheticDicomCorpus
             Directory.CreateDirectory(dir);
             for (var n = 1; n <= slices; n++)
             {
-                var d = new DicomDataset();
-                Patient(d, 1);
-                d.SetString(DicomTags.ImageType, DicomVR.CS, "ORIGINAL\\PRIMARY\\AXIAL");
-                d.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2");
-                d.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s, n));
-                d.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, Uid(UidRoot, 1));
-                d.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s));
-                d.SetString(DicomTags.FrameOfReferenceUID, DicomVR.UI, Uid(UidRoot, 9, 1));
-                d.SetString(DicomTags.Modality, DicomVR.CS, "CT");
-                d.SetString(DicomTags.SeriesDescription, DicomVR.LO, $"AXIAL {s * 1.25:0.00} MM");
-                d.SetString(DicomTags.SeriesNumber, DicomVR.IS, s.ToString(CultureInfo.InvariantCulture));
-                d.SetString(DicomTags.InstanceNumber, DicomVR.IS, n.ToString(CultureInfo.InvariantCulture));
-                d.SetString(DicomTags.BodyPartExamined, DicomVR.CS, "CHEST");
-                d.SetString(DicomTags.SliceThickness, DicomVR.DS, "1.25");
-                d.SetString(new DicomTag(0x00180060), DicomVR.DS, "120");
-                d.SetString(new DicomTag(0x00181150), DicomVR.IS, "1000");
-                d.SetString(new DicomTag(0x00181151), DicomVR.IS, "250");
-                d.SetString(new DicomTag(0x00181210), DicomVR.SH, "STANDARD");
-                d.SetString(DicomTags.ImagePositionPatient, DicomVR.DS, $"-250\\-250\\{-n * 1.25:0.00}");
-                d.SetString(DicomTags.ImageOrientationPatient, DicomVR.DS, "1\\0\\0\\0\\1\\0");
-                d.SetString(new DicomTag(0x00201041), DicomVR.DS, $"{-n * 1.25:0.00}");
-                d.SetValues<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1);
-                d.SetString(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
-                d.SetValues<ushort>(DicomTags.Rows, DicomVR.US, 512);
-                d.SetValues<ushort>(DicomTags.Columns, DicomVR.US, 512);
-                d.SetString(DicomTags.PixelSpacing, DicomVR.DS, "0.976562\\0.976562");
-                d.SetValues<ushort>(DicomTags.BitsAllocated, DicomVR.US, 16);
-                d.SetValues<ushort>(DicomTags.BitsStored, DicomVR.US, 16);
-                d.SetValues<ushort>(DicomTags.HighBit, DicomVR.US, 15);
-                d.SetValues<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 1);
-                d.SetString(DicomTags.WindowCenter, DicomVR.DS, "40");
-                d.SetString(DicomTags.WindowWidth, DicomVR.DS, "400");
-                d.SetString(DicomTags.RescaleIntercept, DicomVR.DS, "-1024");
-                d.SetString(DicomTags.RescaleSlope, DicomVR.DS, "1");
-                d.Add(new DicomSequence(DicomTags.ReferencedImageSequence,
-                    Item(i => i.SetString(DicomTags.ReferencedSOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"),
-                         i => i.SetString(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s, Math.Max(1, n - 1)))),
-                    Item(i => i.SetString(DicomTags.ReferencedSOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"),
-                         i => i.SetString(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s, n + 1)))));
-                d.Add(new DicomSequence(new DicomTag(0x00081032), // ProcedureCodeSequence
-                    Item(i => i.SetString(new DicomTag(0x00080100), DicomVR.SH, "CTTAP"),
-                         i => i.SetString(new DicomTag(0x00080102), DicomVR.SH, "99SYN"),
-                         i => i.SetString(new DicomTag(0x00080104), DicomVR.LO, "CT thorax abdomen pelvis"),
-                         i => i.Add(new DicomSequence(new DicomTag(0x00080121), Code("T-D4000", "SRT", "Abdomen"))))));
-                d.Add(new DicomSequence(new DicomTag(0x00400275), // RequestAttributesSequence
-                    Item(i => i.SetString(new DicomTag(0x00400007), DicomVR.LO, "CT CHEST ABDOMEN PELVIS"),
-                         i => i.SetString(new DicomTag(0x00400009), DicomVR.SH, "SPS1"),
-                         i => i.SetString(new DicomTag(0x00401001), DicomVR.SH, "RP1"))));
-                Private(d);
-                d.Add(new DicomValueElement(DicomTags.PixelData, DicomVR.OW, pixels));
+                var d = BuildCt(s, n, pixels);
                 Save(d, Path.Combine(dir, $"ct{s}_{n:D4}.dcm"));
                 count++;
             }
         }
 
         return count;
+    }
+
+    /// <summary>One CT slice of series <paramref name="s"/>, number <paramref name="n"/> (about 2.6 KB of header).</summary>
+    public static DicomDataset BuildCt(int s, int n, byte[] pixels)
+    {
+        var d = new DicomDataset();
+            Patient(d, 1);
+            d.SetString(DicomTags.ImageType, DicomVR.CS, "ORIGINAL\\PRIMARY\\AXIAL");
+            d.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2");
+            d.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s, n));
+            d.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, Uid(UidRoot, 1));
+            d.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s));
+            d.SetString(DicomTags.FrameOfReferenceUID, DicomVR.UI, Uid(UidRoot, 9, 1));
+            d.SetString(DicomTags.Modality, DicomVR.CS, "CT");
+            d.SetString(DicomTags.SeriesDescription, DicomVR.LO, $"AXIAL {s * 1.25:0.00} MM");
+            d.SetString(DicomTags.SeriesNumber, DicomVR.IS, s.ToString(CultureInfo.InvariantCulture));
+            d.SetString(DicomTags.InstanceNumber, DicomVR.IS, n.ToString(CultureInfo.InvariantCulture));
+            d.SetString(DicomTags.BodyPartExamined, DicomVR.CS, "CHEST");
+            d.SetString(DicomTags.SliceThickness, DicomVR.DS, "1.25");
+            d.SetString(new DicomTag(0x00180060), DicomVR.DS, "120");
+            d.SetString(new DicomTag(0x00181150), DicomVR.IS, "1000");
+            d.SetString(new DicomTag(0x00181151), DicomVR.IS, "250");
+            d.SetString(new DicomTag(0x00181210), DicomVR.SH, "STANDARD");
+            d.SetString(DicomTags.ImagePositionPatient, DicomVR.DS, $"-250\\-250\\{-n * 1.25:0.00}");
+            d.SetString(DicomTags.ImageOrientationPatient, DicomVR.DS, "1\\0\\0\\0\\1\\0");
+            d.SetString(new DicomTag(0x00201041), DicomVR.DS, $"{-n * 1.25:0.00}");
+            d.SetValues<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1);
+            d.SetString(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
+            d.SetValues<ushort>(DicomTags.Rows, DicomVR.US, 512);
+            d.SetValues<ushort>(DicomTags.Columns, DicomVR.US, 512);
+            d.SetString(DicomTags.PixelSpacing, DicomVR.DS, "0.976562\\0.976562");
+            d.SetValues<ushort>(DicomTags.BitsAllocated, DicomVR.US, 16);
+            d.SetValues<ushort>(DicomTags.BitsStored, DicomVR.US, 16);
+            d.SetValues<ushort>(DicomTags.HighBit, DicomVR.US, 15);
+            d.SetValues<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 1);
+            d.SetString(DicomTags.WindowCenter, DicomVR.DS, "40");
+            d.SetString(DicomTags.WindowWidth, DicomVR.DS, "400");
+            d.SetString(DicomTags.RescaleIntercept, DicomVR.DS, "-1024");
+            d.SetString(DicomTags.RescaleSlope, DicomVR.DS, "1");
+            d.Add(new DicomSequence(DicomTags.ReferencedImageSequence,
+                Item(i => i.SetString(DicomTags.ReferencedSOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"),
+                     i => i.SetString(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s, Math.Max(1, n - 1)))),
+                Item(i => i.SetString(DicomTags.ReferencedSOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"),
+                     i => i.SetString(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, Uid(UidRoot, 1, s, n + 1)))));
+            d.Add(new DicomSequence(new DicomTag(0x00081032), // ProcedureCodeSequence
+                Item(i => i.SetString(new DicomTag(0x00080100), DicomVR.SH, "CTTAP"),
+                     i => i.SetString(new DicomTag(0x00080102), DicomVR.SH, "99SYN"),
+                     i => i.SetString(new DicomTag(0x00080104), DicomVR.LO, "CT thorax abdomen pelvis"),
+                     i => i.Add(new DicomSequence(new DicomTag(0x00080121), Code("T-D4000", "SRT", "Abdomen"))))));
+            d.Add(new DicomSequence(new DicomTag(0x00400275), // RequestAttributesSequence
+                Item(i => i.SetString(new DicomTag(0x00400007), DicomVR.LO, "CT CHEST ABDOMEN PELVIS"),
+                     i => i.SetString(new DicomTag(0x00400009), DicomVR.SH, "SPS1"),
+                     i => i.SetString(new DicomTag(0x00401001), DicomVR.SH, "RP1"))));
+            Private(d);
+            d.Add(new DicomValueElement(DicomTags.PixelData, DicomVR.OW, pixels));
+        return d;
     }
 
     private static int WriteEnhancedMr(string folder)
@@ -184,7 +191,17 @@ internal static class SyntheticDicomCorpus
 
         for (var f = 1; f <= 5; f++)
         {
-            var d = new DicomDataset();
+            var d = BuildEnhancedMr(f, frames, pixels);
+            Save(d, Path.Combine(folder, $"mr-enh{f}.dcm"));
+        }
+
+        return 5;
+    }
+
+    /// <summary>One enhanced MR file with a per-frame functional groups item per frame.</summary>
+    public static DicomDataset BuildEnhancedMr(int f, int frames, byte[] pixels)
+    {
+        var d = new DicomDataset();
             Patient(d, 2);
             d.SetString(DicomTags.ImageType, DicomVR.CS, "ORIGINAL\\PRIMARY\\M\\NONE");
             d.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.4.1");
@@ -232,10 +249,7 @@ internal static class SyntheticDicomCorpus
 
             d.Add(perFrame);
             d.Add(new DicomValueElement(DicomTags.PixelData, DicomVR.OW, pixels));
-            Save(d, Path.Combine(folder, $"mr-enh{f}.dcm"));
-        }
-
-        return 5;
+        return d;
     }
 
     private static int WriteSmall(string folder)

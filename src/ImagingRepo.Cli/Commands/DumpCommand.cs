@@ -10,8 +10,10 @@ namespace ImagingRepo.Cli.Commands;
 /// <summary><c>imagingrepo dump PATH...</c>: a dcmdump-like listing of every DICOM file under the given paths.</summary>
 internal static class DumpCommand
 {
-    // Files are dumped in parallel a batch at a time and printed in order, so memory stays bounded by one batch.
-    private const int BatchSize = 128;
+    // Workers take chunks of consecutive files; the main thread prints finished chunks in order. At most
+    // ChunksInFlightPerThread chunks per worker wait to be printed, which bounds memory.
+    private const int ChunkSize = 16;
+    private const int ChunksInFlightPerThread = 4;
 
     public static Command Create()
     {
@@ -33,15 +35,23 @@ internal static class DumpCommand
         command.Options.Add(full);
         command.Options.Add(strict);
         command.Options.Add(threads);
-        command.SetAction(parseResult => Run(
-            parseResult.GetValue(paths) ?? [],
-            parseResult.GetValue(full),
-            parseResult.GetValue(strict),
-            Math.Max(1, parseResult.GetValue(threads))));
+        command.SetAction(parseResult =>
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using var stderr = Console.OpenStandardError();
+            return Run(
+                parseResult.GetValue(paths) ?? [],
+                parseResult.GetValue(full),
+                parseResult.GetValue(strict),
+                Math.Max(1, parseResult.GetValue(threads)),
+                stdout,
+                stderr);
+        });
         return command;
     }
 
-    private static int Run(string[] paths, bool full, bool strict, int threads)
+    /// <summary>Dumps the files under <paramref name="paths"/> to <paramref name="stdout"/>; failures go to <paramref name="stderr"/>.</summary>
+    internal static int Run(string[] paths, bool full, bool strict, int threads, Stream stdout, Stream stderr)
     {
         var clock = Stopwatch.StartNew();
         var options = new DicomDumpOptions
@@ -51,8 +61,7 @@ internal static class DumpCommand
             ReadOptions = new DicomReadOptions { Strict = strict },
         };
 
-        using var stdout = Console.OpenStandardOutput();
-        using var stderr = Console.OpenStandardError();
+        using var output = new BufferedStream(stdout, 1 << 20);
         var files = new List<string>();
         var failed = 0;
         foreach (var path in paths)
@@ -72,48 +81,96 @@ internal static class DumpCommand
             }
         }
 
-        var outputs = new ArrayBufferWriter<byte>[Math.Min(BatchSize, Math.Max(files.Count, 1))];
-        for (var i = 0; i < outputs.Length; i++)
+        var dumped = Dump(files, options, threads, output, stderr);
+        failed += dumped;
+        output.Flush();
+
+        var seconds = clock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+        WriteLine(output, $"dumped {files.Count} files ({failed} failed) in {seconds} s");
+        output.Flush();
+        return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>Dumps the files in parallel and writes their listings in order; returns the number that failed.</summary>
+    private static int Dump(List<string> files, DicomDumpOptions options, int threads, Stream output, Stream errors)
+    {
+        var chunks = (files.Count + ChunkSize - 1) / ChunkSize;
+        var results = new TaskCompletionSource<Chunk>[chunks];
+        for (var i = 0; i < chunks; i++)
         {
-            outputs[i] = new ArrayBufferWriter<byte>(8192);
+            results[i] = new TaskCompletionSource<Chunk>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        var errors = new string?[outputs.Length];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        for (var start = 0; start < files.Count; start += outputs.Length)
+        using var gate = new SemaphoreSlim(threads * ChunksInFlightPerThread);
+        var spare = new System.Collections.Concurrent.ConcurrentBag<ArrayBufferWriter<byte>>();
+        var next = -1;
+        void Work()
         {
-            var count = Math.Min(outputs.Length, files.Count - start);
-            var batchStart = start;
-            Parallel.For(0, count, parallel, i =>
+            while (true)
             {
-                var output = outputs[i];
-                output.ResetWrittenCount();
-                errors[i] = null;
-                try
+                gate.Wait();
+                var index = Interlocked.Increment(ref next);
+                if (index >= chunks)
                 {
-                    DicomDumper.DumpFile(files[batchStart + i], output, options);
+                    gate.Release();
+                    return;
                 }
-                catch (DicomReadException e)
-                {
-                    errors[i] = e.Message;
-                }
-            });
 
-            for (var i = 0; i < count; i++)
-            {
-                stdout.Write(outputs[i].WrittenSpan);
-                if (errors[i] is { } error)
+                var buffer = spare.TryTake(out var reused) ? reused : new ArrayBufferWriter<byte>(64 * 1024);
+                buffer.ResetWrittenCount();
+                List<string>? failures = null;
+                var end = Math.Min(files.Count, (index + 1) * ChunkSize);
+                for (var f = index * ChunkSize; f < end; f++)
                 {
-                    failed++;
-                    WriteLine(stderr, error);
+                    try
+                    {
+                        DicomDumper.DumpFile(files[f], buffer, options);
+                    }
+                    catch (DicomReadException e)
+                    {
+                        (failures ??= []).Add(e.Message);
+                    }
                 }
+
+                results[index].SetResult(new Chunk(buffer, failures));
             }
         }
 
-        var seconds = clock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
-        WriteLine(stdout, $"dumped {files.Count} files ({failed} failed) in {seconds} s");
-        return failed > 0 ? 1 : 0;
+        var workers = new Thread[Math.Min(threads, Math.Max(chunks, 1))];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = new Thread(Work) { IsBackground = true, Name = "dump worker" };
+            workers[i].Start();
+        }
+
+        var failed = 0;
+        for (var i = 0; i < chunks; i++)
+        {
+            var chunk = results[i].Task.GetAwaiter().GetResult();
+            output.Write(chunk.Output.WrittenSpan);
+            if (chunk.Failures is { } failures)
+            {
+                failed += failures.Count;
+                output.Flush();
+                foreach (var failure in failures)
+                {
+                    WriteLine(errors, failure);
+                }
+            }
+
+            spare.Add(chunk.Output);
+            gate.Release();
+        }
+
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
+        return failed;
     }
+
+    private sealed record Chunk(ArrayBufferWriter<byte> Output, List<string>? Failures);
 
     private static void Collect(string folder, List<string> files)
     {

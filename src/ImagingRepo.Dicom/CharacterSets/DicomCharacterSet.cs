@@ -237,9 +237,18 @@ public sealed class DicomCharacterSet
     public override string ToString() => string.Join('\\', Terms);
 
     /// <summary>A graphic set reachable through G0 or G1 and how its bytes decode.</summary>
-    private sealed class GraphicSet(Encoding encoding, bool multiByte, bool highToEuc)
+    private sealed class GraphicSet(Func<Encoding> encodingFactory, bool multiByte, bool highToEuc)
     {
+        private Encoding? encoding;
+
+        public GraphicSet(Encoding encoding, bool multiByte, bool highToEuc)
+            : this(() => encoding, multiByte, highToEuc)
+        {
+        }
+
         public bool IsMultiByte { get; } = multiByte;
+
+        public Encoding Encoding => encoding ??= encodingFactory();
 
         public void DecodeInto(ReadOnlySpan<byte> run, StringBuilder output)
         {
@@ -252,17 +261,24 @@ public sealed class DicomCharacterSet
                     euc[i] = (byte)(run[i] | 0x80);
                 }
 
-                output.Append(encoding.GetString(euc));
+                output.Append(Encoding.GetString(euc));
                 return;
             }
 
-            output.Append(encoding.GetString(run));
+            output.Append(Encoding.GetString(run));
         }
     }
 
     /// <summary>A code element of (0008,0005): what it puts in G0 and G1, its escape sequences and a whole-value encoding.</summary>
-    private sealed class CodeElement(GraphicSet? g0, GraphicSet? g1, Encoding encoding)
+    private sealed class CodeElement(GraphicSet? g0, GraphicSet? g1, Func<Encoding> encodingFactory)
     {
+        private Encoding? encoding;
+
+        public CodeElement(GraphicSet? g0, GraphicSet? g1, Encoding encoding)
+            : this(g0, g1, () => encoding)
+        {
+        }
+
         private static readonly GraphicSet AsciiSet = new(Encoding.ASCII, false, false);
         private static readonly GraphicSet RomajiSet = new(Encoding.ASCII, false, false);
         private static readonly Dictionary<string, CodeElement> ByTerm = new(StringComparer.Ordinal);
@@ -286,22 +302,21 @@ public sealed class DicomCharacterSet
             AddSingleByte(203, 28605, "\u001B-b");
             AddSingleByte(166, 874, "\u001B-T");
 
-            var shiftJis = Encoding.GetEncoding(932);
-            var katakana = new GraphicSet(shiftJis, false, false); // bytes 0xA1-0xDF are half-width katakana in Shift_JIS
-            var jisX0201 = new CodeElement(RomajiSet, katakana, shiftJis);
+            static Encoding ShiftJis() => Encoding.GetEncoding(932);
+            var katakana = new GraphicSet(ShiftJis, false, false); // bytes 0xA1-0xDF are half-width katakana in Shift_JIS
+            var jisX0201 = new CodeElement(RomajiSet, katakana, ShiftJis);
             Add(["ISO_IR 13", "ISO 2022 IR 13"], jisX0201, null);
-            ByEscape["\u001B)I"] = new CodeElement(null, katakana, shiftJis);
-            ByEscape["\u001B(J"] = new CodeElement(RomajiSet, null, shiftJis);
+            ByEscape["\u001B)I"] = new CodeElement(null, katakana, ShiftJis);
+            ByEscape["\u001B(J"] = new CodeElement(RomajiSet, null, ShiftJis);
 
-            var eucJp = Encoding.GetEncoding(20932);
-            var jisX0208 = new CodeElement(new GraphicSet(eucJp, true, true), null, eucJp);
-            Add(["ISO 2022 IR 87"], jisX0208, "\u001B$B");
-            Add(["ISO 2022 IR 159"], new CodeElement(new GraphicSet(new JisX0212Encoding(eucJp), true, true), null, eucJp), "\u001B$(D");
+            static Encoding EucJp() => Encoding.GetEncoding(20932);
+            Add(["ISO 2022 IR 87"], new CodeElement(new GraphicSet(EucJp, true, true), null, EucJp), "\u001B$B");
+            Add(["ISO 2022 IR 159"], new CodeElement(new GraphicSet(() => new JisX0212Encoding(EucJp()), true, true), null, EucJp), "\u001B$(D");
 
-            var eucKr = Encoding.GetEncoding(51949);
-            Add(["ISO 2022 IR 149"], new CodeElement(null, new GraphicSet(eucKr, true, false), eucKr), "\u001B$)C");
-            var gb2312 = Encoding.GetEncoding(936);
-            Add(["ISO 2022 IR 58"], new CodeElement(null, new GraphicSet(gb2312, true, false), gb2312), "\u001B$)A");
+            static Encoding EucKr() => Encoding.GetEncoding(51949);
+            Add(["ISO 2022 IR 149"], new CodeElement(null, new GraphicSet(EucKr, true, false), EucKr), "\u001B$)C");
+            static Encoding Gb2312() => Encoding.GetEncoding(936);
+            Add(["ISO 2022 IR 58"], new CodeElement(null, new GraphicSet(Gb2312, true, false), Gb2312), "\u001B$)A");
         }
 
         public static CodeElement Ascii { get; }
@@ -312,7 +327,8 @@ public sealed class DicomCharacterSet
 
         public GraphicSet? G1 { get; } = g1;
 
-        public Encoding Encoding { get; } = encoding;
+        // Code pages are built on first use: most files never need more than ASCII.
+        public Encoding Encoding => encoding ??= encodingFactory();
 
         public static CodeElement? FromTerm(string term) => ByTerm.GetValueOrDefault(term);
 
@@ -320,8 +336,8 @@ public sealed class DicomCharacterSet
 
         private static void AddSingleByte(int ir, int codePage, string escape)
         {
-            var encoding = Encoding.GetEncoding(codePage);
-            var element = new CodeElement(AsciiSet, new GraphicSet(encoding, false, false), encoding);
+            Encoding Factory() => Encoding.GetEncoding(codePage);
+            var element = new CodeElement(AsciiSet, new GraphicSet(Factory, false, false), Factory);
             Add([$"ISO_IR {ir}", $"ISO 2022 IR {ir}"], element, escape);
         }
 
@@ -335,7 +351,7 @@ public sealed class DicomCharacterSet
             if (escape is not null)
             {
                 ByEscape[escape] = element.G1 is not null && element.G0 is not null && escape[1] == '-'
-                    ? new CodeElement(null, element.G1, element.Encoding) // ESC - F invokes the set in G1 only
+                    ? new CodeElement(null, element.G1, () => element.Encoding) // ESC - F invokes the set in G1 only
                     : element;
             }
         }

@@ -37,7 +37,11 @@ internal sealed class DicomInput : IDisposable
         eof = true;
         length = count;
         CanSeek = false;
+        IsCallerMemory = true;
     }
+
+    /// <summary>True when the buffer is the caller's array, which must not be modified (no in-place byte swapping).</summary>
+    public bool IsCallerMemory { get; }
 
     /// <summary>True when values can be kept as references and skipped by seeking.</summary>
     public bool CanSeek { get; private set; }
@@ -166,14 +170,12 @@ internal sealed class DicomInput : IDisposable
             pos = 0;
         }
 
+        var satisfiable = true;
         if (length >= 0 && count > length - bufferOffset)
         {
-            // Known length: do not even try to buffer more than exists.
-            count = (int)Math.Max(0, length - bufferOffset);
-            if (end >= count)
-            {
-                return false;
-            }
+            // Known length: buffer what exists, never more.
+            satisfiable = false;
+            count = (int)Math.Clamp(length - bufferOffset, 0, int.MaxValue);
         }
 
         while (end < count)
@@ -196,7 +198,7 @@ internal sealed class DicomInput : IDisposable
             end += read;
         }
 
-        return true;
+        return satisfiable;
     }
 
     public void Dispose()

@@ -416,25 +416,25 @@ public sealed class DicomStreamReader : IDisposable
     {
         ValueOffset = input.Position;
         var remaining = input.Remaining;
+        if (remaining == long.MaxValue)
+        {
+            // Unknown length (non-seekable input): buffer the value, which grows only with the bytes that arrive.
+            var wanted = (int)Math.Min(length, Array.MaxLength);
+            remaining = input.Ensure(wanted) ? wanted : input.Available;
+            if (remaining == wanted && length > wanted)
+            {
+                throw new DicomReadException(SourceName, ValueOffset, Tag, $"a value of {length} bytes cannot be held in memory from a non-seekable stream");
+            }
+        }
+
         if (length > remaining)
         {
-            var present = remaining == long.MaxValue ? 0 : remaining;
-            if (remaining == long.MaxValue)
+            Fail(Tag, $"the value is {length} bytes long but only {remaining} bytes remain (truncated input)");
+            length = (uint)remaining;
+            Length = length;
+            if (top.End >= 0)
             {
-                // Unknown length (non-seekable): find out by buffering what is there, bounded by the data present.
-                input.Ensure((int)Math.Min(length, int.MaxValue));
-                present = input.Available;
-            }
-
-            if (present < length)
-            {
-                Fail(Tag, $"the value is {length} bytes long but only {present} bytes remain (truncated input)");
-                length = (uint)present;
-                Length = length;
-                if (top.End >= 0)
-                {
-                    top.End = ValueOffset + length;
-                }
+                top.End = ValueOffset + length;
             }
         }
 
@@ -448,23 +448,26 @@ public sealed class DicomStreamReader : IDisposable
 
         if (!input.Ensure((int)length))
         {
-            // Only reachable for non-seekable input that ended early.
-            var present = input.Available;
-            Fail(Tag, $"the value is {length} bytes long but only {present} bytes remain (truncated input)");
-            length = (uint)present;
-            Length = length;
+            throw new DicomReadException(SourceName, ValueOffset, Tag, $"the input ended inside a value of {length} bytes");
         }
 
-        if (bigEndian)
+        var swapSize = bigEndian ? vr.ByteSwapSize() : 1;
+        if (swapSize > 1 && input.IsCallerMemory)
         {
-            var swap = vr.ByteSwapSize();
-            if (swap > 1)
+            var copy = input.Peek((int)length).ToArray();
+            ByteSwap.InPlace(copy, swapSize);
+            lastValue = copy;
+        }
+        else
+        {
+            if (swapSize > 1)
             {
-                ByteSwap.InPlace(input.PeekMutable((int)length), swap);
+                ByteSwap.InPlace(input.PeekMutable((int)length), swapSize);
             }
+
+            lastValue = input.PeekMemory((int)length);
         }
 
-        lastValue = input.PeekMemory((int)length);
         input.Advance((int)length);
         return true;
     }
@@ -588,6 +591,7 @@ public sealed class DicomStreamReader : IDisposable
         ref var top = ref frames[frameCount - 1];
         Push(new Frame { Kind = FrameKind.Fragments, Implicit = false, BigEndian = top.BigEndian, End = -1, Tag = tag });
         TokenType = DicomTokenType.FragmentsStart;
+        VR = DicomVR.OB; // PS3.5 A.4: encapsulated pixel data is OB, whatever the header says
         Depth = frameCount - 2;
         TokenOffset = start;
         return true;
@@ -748,8 +752,19 @@ public sealed class DicomStreamReader : IDisposable
             if (!syntax.IsDeflated && !syntax.IsEncapsulated && input.Ensure(8))
             {
                 var detected = DetectTransferSyntax();
-                if (detected.IsExplicitVR != syntax.IsExplicitVR || detected.IsBigEndian != syntax.IsBigEndian)
+                var header = input.Peek(8);
+                var groupLe = BinaryPrimitives.ReadUInt16LittleEndian(header);
+                var groupBe = BinaryPrimitives.ReadUInt16BigEndian(header);
+
+                // Only a clear sign overrides the declared byte order: a low group number in one order and not the other.
+                var clearOrder = (groupLe < 0x0100) != (groupBe < 0x0100);
+                if (detected.IsExplicitVR != syntax.IsExplicitVR || (clearOrder && detected.IsBigEndian != syntax.IsBigEndian))
                 {
+                    if (!clearOrder)
+                    {
+                        detected = detected.IsExplicitVR ? (syntax.IsBigEndian ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian) : DicomTransferSyntax.ImplicitVRLittleEndian;
+                    }
+
                     Diagnose(DicomTags.TransferSyntaxUID, $"the data is encoded as {detected.Name}, not as the declared {syntax.Name}; read as {detected.Name}");
                     syntax = detected;
                 }

@@ -127,11 +127,6 @@ public static class DicomWriter
             meta.SetString(DicomTags.ImplementationClassUID, DicomVR.UI, ImplementationClassUid);
         }
 
-        if (!meta.Contains(DicomTags.ImplementationVersionName))
-        {
-            meta.SetString(DicomTags.ImplementationVersionName, DicomVR.SH, "IMAGINGREPO_01");
-        }
-
         var encoder = new Encoder(DicomTransferSyntax.ExplicitVRLittleEndian, null);
         long length = 0;
         foreach (var element in meta)

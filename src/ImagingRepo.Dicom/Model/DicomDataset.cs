@@ -94,10 +94,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
         ArgumentNullException.ThrowIfNull(element);
         if (element is DicomSequence sequence)
         {
-            foreach (var item in sequence.Items)
-            {
-                item.Parent = this;
-            }
+            sequence.Owner = this;
         }
 
         if (element.Tag == DicomTags.SpecificCharacterSet)
@@ -200,6 +197,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
                     cloned.Items.Add(itemCopy);
                 }
 
+                cloned.Owner = copy;
                 copy.elements.Add(cloned);
             }
             else
@@ -594,6 +592,11 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <summary>Appends an element read from input, keeping order (fast path when tags ascend, as they should).</summary>
     internal void AddRead(DicomElement element)
     {
+        if (element is DicomSequence sequence)
+        {
+            sequence.Owner = this;
+        }
+
         if (elements.Count == 0 || elements[^1].Tag < element.Tag)
         {
             elements.Add(element);

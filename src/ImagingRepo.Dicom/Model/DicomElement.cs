@@ -119,8 +119,43 @@ public sealed class DicomSequence : DicomElement
         }
     }
 
-    /// <summary>The items.</summary>
-    public IList<DicomDataset> Items { get; } = new List<DicomDataset>();
+    /// <summary>The items. Items added here take the dataset holding the sequence as their <see cref="DicomDataset.Parent"/>.</summary>
+    public IList<DicomDataset> Items => items;
+
+    private readonly ItemCollection items = new();
+
+    /// <summary>The dataset holding this sequence; items inherit its character set.</summary>
+    internal DicomDataset? Owner
+    {
+        get => items.Owner;
+        set
+        {
+            items.Owner = value;
+            foreach (var item in items)
+            {
+                item.Parent = value;
+            }
+        }
+    }
+
+    private sealed class ItemCollection : System.Collections.ObjectModel.Collection<DicomDataset>
+    {
+        public DicomDataset? Owner { get; set; }
+
+        protected override void InsertItem(int index, DicomDataset item)
+        {
+            ArgumentNullException.ThrowIfNull(item);
+            item.Parent = Owner ?? item.Parent;
+            base.InsertItem(index, item);
+        }
+
+        protected override void SetItem(int index, DicomDataset item)
+        {
+            ArgumentNullException.ThrowIfNull(item);
+            item.Parent = Owner ?? item.Parent;
+            base.SetItem(index, item);
+        }
+    }
 
     /// <summary>True when the sequence is written with undefined length and a delimiter (the default; preserved from reading).</summary>
     public bool HasUndefinedLength { get; set; } = true;
