@@ -30,9 +30,16 @@ public sealed class DeidentificationEngine
     /// <param name="policy">The project policy; the Basic Profile with defaults when null.</param>
     /// <param name="timeProvider">The clock for receipt timestamps; the system clock when null.</param>
     /// <exception cref="DeidentificationPolicyException">The policy is invalid.</exception>
+    /// <exception cref="PlatformNotSupportedException">SHA3-256 (for receipts) is not available on this platform.</exception>
     public DeidentificationEngine(DeidentificationKey key, DeidentificationPolicy? policy = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (!SHA3_256.IsSupported)
+        {
+            throw new PlatformNotSupportedException(
+                "SHA3-256 is not available here (on Linux it needs OpenSSL 1.1.1 or later); receipts cannot be computed.");
+        }
+
         Policy = policy ?? DeidentificationPolicy.Default;
         Policy.Validate();
         Key = key;
