@@ -6,6 +6,8 @@ internal static class ScenarioRunner
     // One entry per area; scenarios register here as their issues land.
     private static readonly Dictionary<string, Func<string[], Task<int>>> Scenarios = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["jobs"] = Jobs.JobsScenario.RunAsync,
+        ["tracing"] = Tracing.TracingScenario.RunAsync,
         ["dicom-corpus"] = Dicom.SyntheticDicomCorpus.RunAsync,
     };
 

@@ -14,6 +14,10 @@ internal static class CliApplication
 
         // Keep one line per command so that features can be added without touching each other.
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(WorkspaceCommand.Create());
+        root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(DeidCommand.Create());
         root.Subcommands.Add(DumpCommand.Create());
 

@@ -12,7 +12,7 @@ internal static class DumpCommand
 {
     // Workers take chunks of consecutive files; the main thread prints finished chunks in order. At most
     // ChunksInFlightPerThread chunks per worker wait to be printed, which bounds memory.
-    private const int ChunkSize = 16;
+    private const int MaxChunkSize = 16;
     private const int ChunksInFlightPerThread = 4;
 
     public static Command Create()
@@ -94,7 +94,9 @@ internal static class DumpCommand
     /// <summary>Dumps the files in parallel and writes their listings in order; returns the number that failed.</summary>
     private static int Dump(List<string> files, DicomDumpOptions options, int threads, Stream output, Stream errors)
     {
-        var chunks = (files.Count + ChunkSize - 1) / ChunkSize;
+        // Small chunks when there are few files, so that every worker gets some.
+        var chunkSize = Math.Clamp(files.Count / (threads * 8), 1, MaxChunkSize);
+        var chunks = (files.Count + chunkSize - 1) / chunkSize;
         var results = new TaskCompletionSource<Chunk>[chunks];
         for (var i = 0; i < chunks; i++)
         {
@@ -119,8 +121,8 @@ internal static class DumpCommand
                 var buffer = spare.TryTake(out var reused) ? reused : new ArrayBufferWriter<byte>(64 * 1024);
                 buffer.ResetWrittenCount();
                 List<string>? failures = null;
-                var end = Math.Min(files.Count, (index + 1) * ChunkSize);
-                for (var f = index * ChunkSize; f < end; f++)
+                var end = Math.Min(files.Count, (index + 1) * chunkSize);
+                for (var f = index * chunkSize; f < end; f++)
                 {
                     try
                     {

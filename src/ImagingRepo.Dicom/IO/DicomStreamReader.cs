@@ -358,7 +358,7 @@ public sealed class DicomStreamReader : IDisposable
             {
                 if (!input.Ensure(12))
                 {
-                    return Truncated(ref top, start, new DicomTag(tag), "the input ended inside an element header");
+                    return Truncated(start, new DicomTag(tag), "the input ended inside an element header");
                 }
 
                 length = ReadUInt32(input.Peek(12)[8..], top.BigEndian);
@@ -628,7 +628,7 @@ public sealed class DicomStreamReader : IDisposable
         return true;
     }
 
-    private bool Truncated(ref Frame top, long start, DicomTag tag, string message)
+    private bool Truncated(long start, DicomTag tag, string message)
     {
         Fail(tag, message);
         input.Advance(input.Available);
@@ -637,7 +637,6 @@ public sealed class DicomStreamReader : IDisposable
             return Finish();
         }
 
-        _ = top;
         return Pop(start);
     }
 
@@ -784,7 +783,6 @@ public sealed class DicomStreamReader : IDisposable
     {
         string? transferSyntax = null;
         long? declaredEnd = null;
-        var metaStart = input.Position;
         while (input.Ensure(8))
         {
             var header = input.Peek(8);
@@ -858,7 +856,6 @@ public sealed class DicomStreamReader : IDisposable
                 $"the file meta group length says the group ends at offset {declaredEnd}, but it ends at {input.Position}; the actual end was used");
         }
 
-        _ = metaStart;
         return transferSyntax;
     }
 

@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ImagingRepo.Jobs;
+using ImagingRepo.Jobs.Lifecycle;
+using ImagingRepo.Jobs.Specs;
+using ImagingRepo.Jobs.Workspaces;
+using k8s;
+using k8s.Autorest;
+using Spectre.Console;
+
+namespace ImagingRepo.Cli.Commands;
+
+/// <summary>Options and plumbing shared by <c>jobs</c>, <c>workspace</c> and <c>policy</c>.</summary>
+internal sealed class JobsCommandSupport
+{
+    public Option<FileInfo?> Kubeconfig { get; } = new("--kubeconfig")
+    {
+        Description = "kubeconfig file (default: $KUBECONFIG, ~/.kube/config or the in-cluster service account)",
+        Recursive = true,
+    };
+
+    public Option<FileInfo?> Config { get; } = new("--config")
+    {
+        Description = "JSON file with jobs options (flavours, conventions, policies, workspace settings)",
+        Recursive = true,
+    };
+
+    public Option<string?> User { get; } = new("--user", "-u")
+    {
+        Description = "platform user name (default: $IMAGINGREPO_USER, then the login name)",
+        Recursive = true,
+    };
+
+    public Option<long?> DatasetGid { get; } = new("--dataset-gid")
+    {
+        Description = "the user's dataset GID; when given, the workspace identity is not read from the cluster",
+        Recursive = true,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Kubeconfig);
+        command.Options.Add(Config);
+        command.Options.Add(User);
+        command.Options.Add(DatasetGid);
+    }
+
+    private static readonly JsonSerializerOptions ConfigJson = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public JobsOptions Options(ParseResult parse)
+    {
+        var file = parse.GetValue(Config);
+        if (file is null)
+        {
+            return new JobsOptions();
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<JobsOptions>(File.ReadAllText(file.FullName), ConfigJson)
+                ?? throw new JobsValidationException("--config", "the file is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new JobsValidationException("--config", $"{file.Name}: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new JobsValidationException("--config", e.Message, e);
+        }
+    }
+
+    public string UserName(ParseResult parse) =>
+        parse.GetValue(User) ?? Environment.GetEnvironmentVariable("IMAGINGREPO_USER") ?? Environment.UserName;
+
+    public Kubernetes Client(ParseResult parse)
+    {
+        var file = parse.GetValue(Kubeconfig);
+        var configuration = file is not null
+            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(file.FullName)
+            : KubernetesClientConfiguration.BuildDefaultConfig();
+        return new Kubernetes(configuration);
+    }
+
+    /// <summary>The workspace: computed locally when --dataset-gid is given, read from the workspace ConfigMap otherwise.</summary>
+    public async Task<WorkspaceIdentity> WorkspaceAsync(ParseResult parse, JobsOptions options, Func<IKubernetes> client, CancellationToken ct)
+    {
+        string user = UserName(parse);
+        if (parse.GetValue(DatasetGid) is { } gid)
+        {
+            return WorkspaceManifests.Identity(new WorkspaceRequest(user, gid), options.Workspace);
+        }
+
+        return await new WorkspaceProvisioner(client(), options).ReadIdentityAsync(user, ct);
+    }
+
+    public static IAnsiConsole Console(ParseResult parse) =>
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+
+    /// <summary>Runs a command body, turning the library's refusals and API errors into messages and exit codes.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, Func<Task<int>> body)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        try
+        {
+            return await body();
+        }
+        catch (PolicyViolationException e)
+        {
+            await error.WriteLineAsync($"error: {e.Violations.Count} policy violation(s):");
+            foreach (var v in e.Violations)
+            {
+                await error.WriteLineAsync($"  {v}");
+            }
+
+            return 2;
+        }
+        catch (JobsValidationException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message);
+            return 2;
+        }
+        catch (HttpOperationException e)
+        {
+            string detail = e.Response?.Content is { Length: > 0 } content ? content : e.Message;
+            await error.WriteLineAsync($"error: the Kubernetes API answered {(int?)e.Response?.StatusCode ?? 0} {e.Response?.StatusCode}: {detail}");
+            return e.Response?.StatusCode == HttpStatusCode.NotFound ? 3 : 1;
+        }
+        catch (HttpRequestException e)
+        {
+            await error.WriteLineAsync("error: cannot reach the Kubernetes API: " + e.Message);
+            return 1;
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message);
+            return 1;
+        }
+    }
+}
+
+/// <summary>
+/// The CLI's dataset-access gate until the dataset-service client provides one: refuses every dataset with an
+/// explanation, so that nothing reads data without a check. Jobs without datasets and <c>--dry-run</c> are unaffected.
+/// </summary>
+internal sealed class UnconfiguredDatasetServices : IDatasetAccessGate, IDatasetAccessRecorder, IDatasetUseTraceSink
+{
+    public Task<DatasetAccessDecision> CheckAsync(string user, IReadOnlyList<string> datasetIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult(DatasetAccessDecision.Deny(datasetIds, "no dataset service is configured for the access check"));
+
+    public Task RecordAccessAsync(DatasetAccessRecord record, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("no dataset service is configured to record dataset access");
+
+    public Task RecordUseDatasetsAsync(UseDatasetsTrace trace, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("no tracer is configured to record USE_DATASETS");
+}

@@ -1,0 +1,89 @@
+using ImagingRepo.Tracing.Model;
+
+namespace ImagingRepo.Tracing.Hashing;
+
+/// <summary>The digests of one series folder.</summary>
+/// <param name="Path">Path relative to the dataset folder, with '/' separators.</param>
+/// <param name="Digest">SHA3-256 over the contents of its files, sorted by name.</param>
+/// <param name="FileCount">Number of files hashed.</param>
+/// <param name="ByteCount">Number of bytes hashed.</param>
+public sealed record SeriesDigest(string Path, byte[] Digest, int FileCount, long ByteCount);
+
+/// <summary>The digests of one study folder.</summary>
+/// <param name="Path">Path relative to the dataset folder, with '/' separators.</param>
+/// <param name="Digest">SHA3-256 over its series digests in order.</param>
+/// <param name="Series">Its series, in the order hashed.</param>
+public sealed record StudyDigest(string Path, byte[] Digest, IReadOnlyList<SeriesDigest> Series);
+
+/// <summary>
+/// A dataset's hash tree as the platform computes it: series → study → <c>images</c>, with <c>index.json</c>
+/// and <c>eforms.json</c> hashed on their own. All digests are SHA3-256; traces carry them base64.
+/// </summary>
+/// <param name="Images">SHA3-256 over the study digests in order.</param>
+/// <param name="Index">SHA3-256 of <c>index.json</c>, or null when there is none.</param>
+/// <param name="Eforms">SHA3-256 of <c>eforms.json</c>, or null when there is none.</param>
+/// <param name="Studies">The studies, in the order hashed.</param>
+public sealed record DatasetHashTree(byte[] Images, byte[]? Index, byte[]? Eforms, IReadOnlyList<StudyDigest> Studies)
+{
+    /// <summary>Resource id of the images digest in a CREATE_DATASET trace.</summary>
+    public const string ImagesResource = "images";
+
+    /// <summary>Resource id of the index.json digest.</summary>
+    public const string IndexResource = "index";
+
+    /// <summary>Resource id of the eforms.json digest.</summary>
+    public const string EformsResource = "eforms";
+
+    /// <summary>The <c>traceResources</c> of a CREATE_DATASET trace for this tree.</summary>
+    public IReadOnlyList<TraceResource> ToTraceResources()
+    {
+        var resources = new List<TraceResource>(3);
+        if (Index is not null) resources.Add(new TraceResource(IndexResource, Convert.ToBase64String(Index), TraceHashType.Sha3_256));
+        if (Eforms is not null) resources.Add(new TraceResource(EformsResource, Convert.ToBase64String(Eforms), TraceHashType.Sha3_256));
+        resources.Add(new TraceResource(ImagesResource, Convert.ToBase64String(Images), TraceHashType.Sha3_256));
+        return resources;
+    }
+
+    /// <summary>
+    /// The integrity check: compares this (recomputed) tree with the hashes recorded in the dataset's
+    /// CREATE_DATASET trace and lists every resource that differs or is missing.
+    /// </summary>
+    /// <param name="creation">The CREATE_DATASET trace.</param>
+    public IntegrityCheckResult CompareWith(CreateDatasetTrace creation)
+    {
+        ArgumentNullException.ThrowIfNull(creation);
+        var mismatches = new List<string>();
+        var mine = ToTraceResources();
+        foreach (var recorded in creation.TraceResources)
+        {
+            var current = mine.FirstOrDefault(r => r.Id == recorded.Id);
+            if (current is null)
+            {
+                mismatches.Add($"{recorded.Id}: recorded but absent now");
+            }
+            else if (recorded.ContentHashType != TraceHashType.Sha3_256)
+            {
+                mismatches.Add($"{recorded.Id}: recorded as {recorded.ContentHashType}, only SHA3_256 can be recomputed");
+            }
+            else if (current.ContentHash != recorded.ContentHash)
+            {
+                mismatches.Add($"{recorded.Id}: recorded {recorded.ContentHash}, now {current.ContentHash}");
+            }
+        }
+
+        foreach (var current in mine)
+        {
+            if (!creation.TraceResources.Any(r => r.Id == current.Id))
+            {
+                mismatches.Add($"{current.Id}: present now but not recorded");
+            }
+        }
+
+        return new IntegrityCheckResult(mismatches.Count == 0, mismatches);
+    }
+}
+
+/// <summary>Outcome of <see cref="DatasetHashTree.CompareWith"/>.</summary>
+/// <param name="IsIntact">True when every recorded digest matches.</param>
+/// <param name="Mismatches">One line per differing resource.</param>
+public sealed record IntegrityCheckResult(bool IsIntact, IReadOnlyList<string> Mismatches);

@@ -1,0 +1,410 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using ImagingRepo.Tracing.Model;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Util;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+
+namespace ImagingRepo.Tracing.Ledgers;
+
+/// <summary>Options of <see cref="EthereumTraceLedger"/>.</summary>
+public sealed class EthereumTraceLedgerOptions
+{
+    /// <summary>JSON-RPC endpoint of the node (Besu in production, Hardhat in tests).</summary>
+    public Uri? RpcUrl { get; set; }
+
+    /// <summary>Chain id the transactions are signed for (EIP-155); a node of another chain refuses them.</summary>
+    public long ChainId { get; set; }
+
+    /// <summary>Private key (hex) of the anchoring account. Keep it out of configuration files.</summary>
+    public string? PrivateKey { get; set; }
+
+    /// <summary>Address of the deployed TraceAnchor contract.</summary>
+    public string? ContractAddress { get; set; }
+
+    /// <summary>Block the contract was deployed in: where event queries start.</summary>
+    public long DeploymentBlock { get; set; }
+
+    /// <summary>
+    /// Fixed gas limit per anchoring transaction. Null (default) uses an upper bound computed from the batch
+    /// (<see cref="BaseGas"/> + <see cref="GasPerTrace"/> per trace + <see cref="GasPerExtraDataset"/> per further
+    /// dataset of a trace; unused gas is not charged), or the node's estimate when <see cref="EstimateGas"/> is set.
+    /// </summary>
+    public long? GasLimit { get; set; }
+
+    /// <summary>Ask the node (<c>eth_estimateGas</c>, +20 %) instead of computing the bound: one more execution per batch, but a revert is caught before sending.</summary>
+    public bool EstimateGas { get; set; }
+
+    /// <summary>Gas of a batch besides its traces (transaction, batch record, batch event).</summary>
+    public long BaseGas { get; set; } = 150_000;
+
+    /// <summary>Upper bound of the gas one trace costs (its anchored-id slot, its event, its calldata; about 26,000 measured on Hardhat).</summary>
+    public long GasPerTrace { get; set; } = 28_000;
+
+    /// <summary>Upper bound of the gas each further dataset of a trace costs (one more event and key).</summary>
+    public long GasPerExtraDataset { get; set; } = 3_000;
+
+    /// <summary>Gas price in wei; null asks the node.</summary>
+    public BigInteger? GasPrice { get; set; }
+
+    /// <summary>How long to wait for a receipt before leaving the batch to the next pass.</summary>
+    public TimeSpan ReceiptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often to ask for a receipt while waiting.</summary>
+    public TimeSpan ReceiptPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    internal void Validate()
+    {
+        if (RpcUrl is null) throw new ArgumentException("RpcUrl is required", nameof(RpcUrl));
+        if (ChainId <= 0) throw new ArgumentException("ChainId must be positive", nameof(ChainId));
+        if (string.IsNullOrWhiteSpace(PrivateKey)) throw new ArgumentException("PrivateKey is required", nameof(PrivateKey));
+        if (string.IsNullOrWhiteSpace(ContractAddress) || !AddressUtil.Current.IsValidEthereumAddressHexFormat(ContractAddress))
+        {
+            throw new ArgumentException("ContractAddress must be a 0x-prefixed 20-byte hex address", nameof(ContractAddress));
+        }
+    }
+}
+
+/// <summary>
+/// Anchors batches on an Ethereum-compatible chain through the TraceAnchor contract, with Nethereum.
+/// Transactions are signed locally: <see cref="PrepareAsync"/> returns the signed transaction and its hash so
+/// that the outbox can persist both before anything is sent. Queries use the contract's indexed events.
+/// </summary>
+public sealed class EthereumTraceLedger : ITraceLedger
+{
+    private static readonly string TraceTopic = "0x" + Sha3Keccack.Current.CalculateHash(TraceAnchorContract.TraceAnchoredSignature);
+    private static readonly string BatchTopic = "0x" + Sha3Keccack.Current.CalculateHash(TraceAnchorContract.BatchAnchoredSignature);
+
+    private readonly EthereumTraceLedgerOptions _options;
+    private readonly Web3 _web3;
+    private readonly EthECKey _key;
+    private readonly string _address;
+    private readonly string _contract;
+
+    /// <summary>Creates the ledger.</summary>
+    /// <param name="options">Options (validated).</param>
+    public EthereumTraceLedger(EthereumTraceLedgerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _key = new EthECKey(options.PrivateKey);
+        _address = _key.GetPublicAddress();
+        _contract = options.ContractAddress!;
+        _web3 = new Web3(new Account(_key, options.ChainId), options.RpcUrl!.ToString());
+    }
+
+    /// <inheritdoc />
+    public string Description => $"ethereum chain {_options.ChainId} contract {_contract}";
+
+    /// <summary>The anchoring account's address.</summary>
+    public string Address => _address;
+
+    /// <summary>Deploys a new TraceAnchor contract and returns its address and deployment block.</summary>
+    /// <param name="rpcUrl">Node endpoint.</param>
+    /// <param name="chainId">Chain id.</param>
+    /// <param name="privateKey">Deployer's key; the deployer becomes owner and first anchorer.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public static async Task<(string Address, long Block)> DeployAsync(Uri rpcUrl, long chainId, string privateKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rpcUrl);
+        var account = new Account(privateKey, chainId);
+        var web3 = new Web3(account, rpcUrl.ToString());
+        try
+        {
+            var receipt = await web3.Eth.DeployContract.SendRequestAndWaitForReceiptAsync(
+                TraceAnchorContract.Abi, TraceAnchorContract.Bytecode, account.Address, new HexBigInteger(3_000_000), cancellationToken).ConfigureAwait(false);
+            if (receipt.Status?.Value != 1) throw new LedgerException($"deployment transaction {receipt.TransactionHash} failed", isTransient: false);
+            return (receipt.ContractAddress, (long)receipt.BlockNumber.Value);
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>Allows or forbids another account to anchor (owner only).</summary>
+    /// <param name="account">The account address.</param>
+    /// <param name="allowed">Allow or forbid.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task SetAnchorerAsync(string account, bool allowed, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var handler = _web3.Eth.GetContractTransactionHandler<SetAnchorerFunction>();
+            await handler.SendRequestAndWaitForReceiptAsync(_contract, new SetAnchorerFunction { Account = account, Allowed = allowed }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<LedgerTicket> PrepareAsync(LedgerBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var function = ToFunction(batch);
+        var data = function.GetCallData().ToHex(prefix: true);
+        try
+        {
+            var nonce = await _web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(_address, BlockParameter.CreatePending()).ConfigureAwait(false);
+            var gasPrice = _options.GasPrice ?? (await _web3.Eth.GasPrice.SendRequestAsync().ConfigureAwait(false)).Value;
+            BigInteger gas;
+            if (_options.GasLimit is { } limit)
+            {
+                gas = limit;
+            }
+            else if (_options.EstimateGas)
+            {
+                var estimate = await _web3.Eth.Transactions.EstimateGas.SendRequestAsync(
+                    new CallInput(data, _contract) { From = _address }).ConfigureAwait(false);
+                gas = estimate.Value * 6 / 5 + 10_000;
+            }
+            else
+            {
+                long extra = 0;
+                foreach (var entry in batch.Entries) extra += Math.Max(0, entry.DatasetIds.Count - 1);
+                gas = _options.BaseGas + (_options.GasPerTrace * batch.Entries.Count) + (_options.GasPerExtraDataset * extra);
+            }
+
+            var signed = new LegacyTransactionSigner().SignTransaction(
+                _key.GetPrivateKeyAsBytes(), new BigInteger(_options.ChainId), _contract, BigInteger.Zero, nonce.Value, gasPrice, gas, data);
+            var raw = signed.HexToByteArray();
+            var hash = Sha3Keccack.Current.CalculateHash(raw).ToHex(prefix: true);
+            return new LedgerTicket(hash, raw.ToHex(prefix: true));
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SendAsync(LedgerTicket ticket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Payload is null) throw new LedgerException("the ticket holds no signed transaction", isTransient: false);
+        try
+        {
+            await _web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(ticket.Payload).ConfigureAwait(false);
+        }
+        catch (RpcResponseException e) when (IsAlreadyKnown(e.Message))
+        {
+            // The node has it already: sending the same signed transaction twice is harmless.
+        }
+        catch (RpcResponseException e) when (IsNonceUsed(e.Message))
+        {
+            throw new LedgerTicketExpiredException(e.Message, e);
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<LedgerAnchor?> GetAnchorAsync(LedgerBatch batch, LedgerTicket? ticket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        try
+        {
+            if (ticket is not null)
+            {
+                var deadline = Environment.TickCount64 + (long)_options.ReceiptTimeout.TotalMilliseconds;
+                while (true)
+                {
+                    var receipt = await _web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(ticket.Reference).ConfigureAwait(false);
+                    if (receipt is not null)
+                    {
+                        if (receipt.Status?.Value == 1) return await ToAnchorAsync(receipt, batch.Root).ConfigureAwait(false);
+                        throw new LedgerException(await DescribeFailureAsync(receipt, ticket, cancellationToken).ConfigureAwait(false), isTransient: false);
+                    }
+
+                    // Unknown to the node (never sent, or dropped): the caller sends it (again).
+                    var pending = await _web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(ticket.Reference).ConfigureAwait(false);
+                    if (pending is null || Environment.TickCount64 > deadline) break;
+                    await Task.Delay(_options.ReceiptPollInterval, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return await FindRootAsync(batch.Root, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<LedgerAnchor?> FindRootAsync(ReadOnlyMemory<byte> root, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var batchId = await _web3.Eth.GetContractQueryHandler<BatchOfRootFunction>()
+                .QueryAsync<BigInteger>(_contract, new BatchOfRootFunction { Root = root.ToArray() }).ConfigureAwait(false);
+            if (batchId.IsZero) return null;
+            var logs = await _web3.Eth.Filters.GetLogs.SendRequestAsync(new NewFilterInput
+            {
+                Address = [_contract],
+                FromBlock = new BlockParameter(new HexBigInteger(_options.DeploymentBlock)),
+                ToBlock = BlockParameter.CreateLatest(),
+                Topics = [BatchTopic, "0x" + batchId.ToString("x64", System.Globalization.CultureInfo.InvariantCulture)],
+            }).ConfigureAwait(false);
+            var batch = await _web3.Eth.GetContractQueryHandler<BatchesFunction>()
+                .QueryDeserializingToObjectAsync<BatchOutput>(new BatchesFunction { BatchId = batchId }, _contract).ConfigureAwait(false);
+            var log = logs.Length > 0 ? logs[0] : null;
+            return new LedgerAnchor(Description, (long)batchId, log?.TransactionHash ?? "", (long)batch.BlockNumber, batch.Root, (int)batch.Count);
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>The batch number a trace id is anchored in on chain, or 0 when it is not.</summary>
+    /// <param name="traceId">The trace id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<long> GetBatchOfTraceAsync(Guid traceId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var id = await _web3.Eth.GetContractQueryHandler<BatchOfTraceFunction>()
+                .QueryAsync<BigInteger>(_contract, new BatchOfTraceFunction { TraceId = UuidBytes.Of(traceId) }).ConfigureAwait(false);
+            return (long)id;
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LedgerTraceEntry> QueryAsync(LedgerQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        object?[] topics =
+        [
+            TraceTopic,
+            query.TraceId is { } id ? UuidBytes.Of(id).ToHex(prefix: true) + new string('0', 32) : null,
+            query.DatasetId is { } dataset ? DatasetKey.Of(dataset).ToHex(prefix: true) : null,
+            query.Action is { } action ? "0x" + ((int)action).ToString("x64", System.Globalization.CultureInfo.InvariantCulture) : null,
+        ];
+        FilterLog[] logs;
+        try
+        {
+            logs = await _web3.Eth.Filters.GetLogs.SendRequestAsync(new NewFilterInput
+            {
+                Address = [_contract],
+                FromBlock = new BlockParameter(new HexBigInteger(_options.DeploymentBlock)),
+                ToBlock = BlockParameter.CreateLatest(),
+                Topics = topics,
+            }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Classify(e) is { } mapped)
+        {
+            throw mapped;
+        }
+
+        var seen = new HashSet<Guid>();
+        foreach (var log in logs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var traceId = UuidBytes.From(log.Topics[1].ToString()!.HexToByteArray());
+            if (!seen.Add(traceId)) continue; // one event per dataset of a trace; report the trace once
+            var datasetKey = log.Topics[2].ToString()!.HexToByteArray();
+            var traceAction = (TraceUserAction)(int)new HexBigInteger(log.Topics[3].ToString()).Value;
+            var batchId = (long)new HexBigInteger(log.Data).Value;
+            yield return new LedgerTraceEntry(traceId, traceAction, datasetKey, batchId, log.TransactionHash);
+        }
+    }
+
+    private static AnchorFunction ToFunction(LedgerBatch batch)
+    {
+        if (batch.Root.Length != 32) throw new ArgumentException("the root must be 32 bytes", nameof(batch));
+        var function = new AnchorFunction { Root = batch.Root.ToArray() };
+        foreach (var entry in batch.Entries)
+        {
+            function.TraceIds.Add(UuidBytes.Of(entry.TraceId));
+            function.Actions.Add((byte)entry.Action);
+            if (entry.DatasetIds.Count > ushort.MaxValue) throw new ArgumentException($"trace {entry.TraceId} names more than {ushort.MaxValue} datasets", nameof(batch));
+            function.DatasetCounts.Add((ushort)entry.DatasetIds.Count);
+            foreach (var dataset in entry.DatasetIds) function.DatasetKeys.Add(DatasetKey.Of(dataset));
+        }
+
+        return function;
+    }
+
+    private async Task<LedgerAnchor> ToAnchorAsync(TransactionReceipt receipt, ReadOnlyMemory<byte> root)
+    {
+        foreach (var log in receipt.Logs ?? [])
+        {
+            if (log.Topics is { Length: >= 3 } && string.Equals(log.Topics[0]?.ToString(), BatchTopic, StringComparison.OrdinalIgnoreCase))
+            {
+                var batchId = (long)new HexBigInteger(log.Topics[1].ToString()).Value;
+                var count = (int)new HexBigInteger(log.Data).Value;
+                return new LedgerAnchor(Description, batchId, receipt.TransactionHash, (long)receipt.BlockNumber.Value, root, count);
+            }
+        }
+
+        // Mined and successful but without our event: a different call. Fall back to the contract's record.
+        return await FindRootAsync(root).ConfigureAwait(false)
+            ?? throw new LedgerException($"transaction {receipt.TransactionHash} succeeded but did not anchor the batch root", isTransient: false);
+    }
+
+    private async Task<string> DescribeFailureAsync(TransactionReceipt receipt, LedgerTicket ticket, CancellationToken cancellationToken)
+    {
+        var transaction = await _web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(receipt.TransactionHash).ConfigureAwait(false);
+        var gasLimit = transaction?.Gas?.Value ?? BigInteger.Zero;
+        var used = receipt.GasUsed?.Value ?? BigInteger.Zero;
+        var message = $"transaction {receipt.TransactionHash} failed in block {receipt.BlockNumber?.Value} (gas used {used} of {gasLimit})";
+        if (gasLimit > 0 && used >= gasLimit) return message + ": out of gas";
+        try
+        {
+            // Replay the call at that block to get the node's revert message.
+            await _web3.Eth.Transactions.Call.SendRequestAsync(
+                new CallInput(transaction?.Input, _contract) { From = _address, Gas = transaction?.Gas },
+                new BlockParameter(new HexBigInteger(receipt.BlockNumber!.Value - 1))).ConfigureAwait(false);
+        }
+        catch (RpcResponseException e)
+        {
+            return message + ": " + ContractErrors.Explain(e.RpcError?.Message ?? e.Message, e.RpcError?.Data?.ToString());
+        }
+        catch (SmartContractRevertException e)
+        {
+            return message + ": " + e.Message;
+        }
+
+        _ = ticket;
+        _ = cancellationToken;
+        return message + ": reverted";
+    }
+
+    private static bool IsAlreadyKnown(string message) =>
+        message.Contains("already known", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("already imported", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("Known transaction", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsNonceUsed(string message) =>
+        message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("Nonce too low", StringComparison.Ordinal) ||
+        message.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Maps Nethereum and transport errors onto <see cref="LedgerException"/>; null leaves others alone.</summary>
+    private static Exception? Classify(Exception e) => e switch
+    {
+        LedgerException or LedgerTicketExpiredException or OperationCanceledException => null,
+        RpcResponseException r => new LedgerException(ContractErrors.Explain(r.RpcError?.Message ?? r.Message, r.RpcError?.Data?.ToString()), isTransient: false, r),
+        SmartContractRevertException r => new LedgerException(r.Message, isTransient: false, r),
+        RpcClientTimeoutException or RpcClientUnknownException or HttpRequestException or System.Net.Sockets.SocketException or IOException
+            => new LedgerException("the Ethereum node cannot be reached: " + e.GetBaseException().Message, isTransient: true, e),
+        _ => null,
+    };
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using ImagingRepo.Tracing.Ledgers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImagingRepo.Tracing.Outbox;
+
+/// <summary>Options of <see cref="TraceDispatcher"/>.</summary>
+public sealed class TraceDispatcherOptions
+{
+    /// <summary>Most traces per batch (one ledger write). 1 gives the one-transaction-per-trace mode.</summary>
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>A batch closes when its oldest trace has waited this long, or when it is full.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>First delay after the ledger could not be reached; doubled on each further failure.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest delay between retries.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the outbox is looked at when nothing signals new traces.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Clock for windows and delays.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (MaxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "must be at least 1");
+        if (Window < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Window), Window, "must not be negative");
+        if (RetryDelay <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "must be positive");
+    }
+}
+
+/// <summary>
+/// Background loop that takes waiting traces from a <see cref="TraceOutbox"/>, closes batches by size or time
+/// window, and anchors them on an <see cref="ITraceLedger"/>. Every step is persisted before the next: the batch
+/// and its proofs, then the prepared ledger write (e.g. the signed transaction and its hash), then the result.
+/// After a restart it first settles open batches (finds their anchor by ticket or root, or sends the same
+/// ticket again), so a batch is never lost and never anchored twice. Unreachable ledgers are retried with
+/// exponential back-off; a refusal (revert, wrong chain, out of gas) marks the batch failed with the message.
+/// </summary>
+public sealed class TraceDispatcher : IAsyncDisposable
+{
+    private static readonly ActivitySource Source = new("ImagingRepo.Tracing");
+
+    private readonly TraceOutbox _outbox;
+    private readonly ITraceLedger _ledger;
+    private readonly TraceDispatcherOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private Task? _loop;
+    private int _failures;
+
+    /// <summary>Creates a dispatcher (call <see cref="Start"/> to run it).</summary>
+    /// <param name="outbox">The outbox.</param>
+    /// <param name="ledger">The ledger.</param>
+    /// <param name="options">Options, or null for the defaults.</param>
+    /// <param name="logger">Logger, or null.</param>
+    public TraceDispatcher(TraceOutbox outbox, ITraceLedger ledger, TraceDispatcherOptions? options = null, ILogger<TraceDispatcher>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(ledger);
+        _outbox = outbox;
+        _ledger = ledger;
+        _options = options ?? new TraceDispatcherOptions();
+        _options.Validate();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _outbox.Committed += OnCommitted;
+    }
+
+    /// <summary>The last error met while anchoring, for status displays.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Starts the background loop.</summary>
+    public void Start()
+    {
+        if (_loop is not null) throw new InvalidOperationException("the dispatcher is already running");
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>Runs one pass by hand: settles open batches, then anchors everything waiting, window or not.</summary>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    /// <exception cref="LedgerException">The ledger could not be reached.</exception>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
+        while (await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the loop (open batches are settled on the next start).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _outbox.Committed -= OnCommitted;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // stopping
+            }
+        }
+
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    private void OnCommitted()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // raced with DisposeAsync
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var time = _options.TimeProvider;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
+                var (count, oldest) = await _outbox.GetWaitingAsync(cancellationToken).ConfigureAwait(false);
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var due = oldest + (long)_options.Window.TotalMilliseconds;
+                if (count > 0 && (count >= _options.MaxBatchSize || now >= due))
+                {
+                    await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false);
+                    continue; // settle it right away
+                }
+
+                _failures = 0;
+                LastError = null;
+                wait = count > 0 ? TimeSpan.FromMilliseconds(Math.Max(1, due - now)) : _options.PollInterval;
+                if (wait > _options.PollInterval) wait = _options.PollInterval;
+            }
+            catch (LedgerException e) when (e.IsTransient)
+            {
+                wait = Backoff(e);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Database or unexpected errors: keep the loop alive, log, back off.
+                wait = Backoff(e);
+            }
+
+            try
+            {
+                await _signal.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private TimeSpan Backoff(Exception e)
+    {
+        LastError = e.Message;
+        _failures++;
+        var delay = _options.RetryDelay * Math.Pow(2, Math.Min(_failures - 1, 16));
+        if (delay > _options.MaxRetryDelay) delay = _options.MaxRetryDelay;
+        _logger.LogWarning(e, "Anchoring on {Ledger} failed ({Failures} in a row); retrying in {Delay}", _ledger.Description, _failures, delay);
+        return delay;
+    }
+
+    private async Task SettleOpenBatchesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var batch in await _outbox.GetOpenBatchesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await SettleAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SettleAsync(TraceOutbox.OpenBatch batch, CancellationToken cancellationToken)
+    {
+        using var activity = Source.StartActivity("anchor batch");
+        activity?.SetTag("imagingrepo.batch.id", batch.Id);
+        activity?.SetTag("imagingrepo.batch.count", batch.Entries.Count);
+        var ledgerBatch = batch.ToLedgerBatch();
+        try
+        {
+            var ticket = batch.Ticket;
+            if (ticket is not null)
+            {
+                // A write was prepared before (perhaps sent, perhaps not, before a crash): look for it first.
+                var found = await _ledger.GetAnchorAsync(ledgerBatch, ticket, cancellationToken).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    await _outbox.MarkAnchoredAsync(batch.Id, found, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                try
+                {
+                    await _ledger.SendAsync(ticket, cancellationToken).ConfigureAwait(false);
+                }
+                catch (LedgerTicketExpiredException e)
+                {
+                    _logger.LogInformation("Ticket {Ticket} of batch {Batch} can no longer be sent ({Reason}); preparing a new one", ticket.Reference, batch.Id, e.Message);
+                    ticket = null;
+                }
+            }
+
+            if (ticket is null)
+            {
+                ticket = await _ledger.PrepareAsync(ledgerBatch, cancellationToken).ConfigureAwait(false);
+                await _outbox.SetTicketAsync(batch.Id, ticket, cancellationToken).ConfigureAwait(false);
+                await _ledger.SendAsync(ticket, cancellationToken).ConfigureAwait(false);
+            }
+
+            var anchor = await _ledger.GetAnchorAsync(ledgerBatch, ticket, cancellationToken).ConfigureAwait(false)
+                ?? throw new LedgerException($"batch {batch.Id} was sent as {ticket.Reference} but is not confirmed yet", isTransient: true);
+            await _outbox.MarkAnchoredAsync(batch.Id, anchor, cancellationToken).ConfigureAwait(false);
+            _logger.LogDebug("Batch {Batch} ({Count} traces) anchored in {Reference}", batch.Id, batch.Entries.Count, anchor.Reference);
+        }
+        catch (LedgerException e) when (!e.IsTransient)
+        {
+            _logger.LogError("Batch {Batch} ({Count} traces) refused by {Ledger}: {Message}", batch.Id, batch.Entries.Count, _ledger.Description, e.Message);
+            await _outbox.MarkFailedAsync(batch.Id, e.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

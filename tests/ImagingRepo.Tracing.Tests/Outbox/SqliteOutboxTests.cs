@@ -1,0 +1,147 @@
+using ImagingRepo.Tracing.Ledgers;
+using ImagingRepo.Tracing.Model;
+using ImagingRepo.Tracing.Outbox;
+using ImagingRepo.Tracing.Proofs;
+using Microsoft.Data.Sqlite;
+
+namespace ImagingRepo.Tracing.Tests.Outbox;
+
+public sealed class SqliteOutboxTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private Task<SqliteTraceOutbox> OpenAsync() =>
+        SqliteTraceOutbox.OpenAsync(_temp.File("outbox.db"), new SqliteTraceOutboxOptions { Pseudonymizer = TestTraces.Pseudonymizer });
+
+    [Fact]
+    public async Task Record_anchor_verify_on_the_file_ledger()
+    {
+        await using var outbox = await OpenAsync();
+        using var ledger = await FileTraceLedger.OpenAsync(_temp.File("ledger.jsonl"));
+        var traces = Enumerable.Range(0, 10).Select(i => (Trace)TestTraces.Create("ds-" + (i % 3))).ToList();
+        await Task.WhenAll(traces.Select(t => outbox.RecordAsync(t)));
+        Assert.Equal(10, (await outbox.CountAsync()).Waiting);
+
+        await using var dispatcher = new TraceDispatcher(outbox, ledger, new TraceDispatcherOptions { MaxBatchSize = 4 });
+        await dispatcher.FlushAsync();
+        var counts = await outbox.CountAsync();
+        Assert.Equal(10, counts.Anchored);
+        Assert.Equal(3, ledger.Count); // 4 + 4 + 2
+
+        var verifier = new TraceVerifier(outbox, ledger, TestTraces.Pseudonymizer);
+        foreach (var trace in traces)
+        {
+            var result = await verifier.VerifyAsync(trace); // with the plain user id: pseudonymized the same way
+            Assert.Equal(TraceVerificationStatus.Anchored, result.Status);
+            var proof = TraceProof.Parse(result.Proof!.ToJson());
+            Assert.True(proof.VerifyInclusion());
+            Assert.Equal(TraceVerificationStatus.Anchored, (await verifier.VerifyProofAsync(proof)).Status);
+        }
+
+        var tampered = ((CreateDatasetTrace)traces[0]) with { DatasetId = "someone-else" };
+        Assert.Equal(TraceVerificationStatus.Tampered, (await verifier.VerifyAsync(tampered)).Status);
+        Assert.Equal(TraceVerificationStatus.NotAnchored, (await verifier.VerifyAsync(TestTraces.Create("never"))).Status);
+
+        var proofFile = _temp.File("proof.json");
+        var exported = (await verifier.ExportProofAsync(traces[1].Id))!;
+        await File.WriteAllTextAsync(proofFile, exported.ToJson());
+        Assert.Equal(0, await ImagingRepo.Tracing.Tests.Proofs.OfflineVerifier.RunAsync(proofFile));
+        var forged = exported with { Trace = exported.Trace.Replace("ds-1", "ds-2", StringComparison.Ordinal) };
+        Assert.False(forged.VerifyInclusion());
+        await File.WriteAllTextAsync(proofFile, forged.ToJson());
+        Assert.Equal(1, await ImagingRepo.Tracing.Tests.Proofs.OfflineVerifier.RunAsync(proofFile));
+
+        var byDataset = await outbox.ListAsync(new TraceListQuery(DatasetId: "ds-1"));
+        Assert.Equal(traces.Where((_, i) => i % 3 == 1).Select(t => t.Id).Order(), byDataset.Select(r => r.Trace.Id).Order());
+    }
+
+    [Fact]
+    public async Task Stored_user_ids_are_pseudonyms_and_plain_ones_are_refused_without_a_pseudonymizer()
+    {
+        await using (var outbox = await OpenAsync())
+        {
+            await outbox.RecordAsync(TestTraces.Create("ds"));
+            await outbox.RecordAsync(TestTraces.Update("ds"));
+        }
+
+        SqliteConnection.ClearAllPools();
+        var bytes = await File.ReadAllBytesAsync(_temp.File("outbox.db"));
+        var wal = File.Exists(_temp.File("outbox.db-wal")) ? await File.ReadAllBytesAsync(_temp.File("outbox.db-wal")) : [];
+        foreach (var secret in new[] { TestTraces.Email, TestTraces.Username })
+        {
+            Assert.DoesNotContain(secret, System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, System.Text.Encoding.UTF8.GetString(wal), StringComparison.Ordinal);
+        }
+
+        await using var plain = await SqliteTraceOutbox.OpenAsync(_temp.File("plain.db"));
+        var e = await Assert.ThrowsAsync<TraceFormatException>(() => plain.RecordAsync(TestTraces.Create("ds")));
+        Assert.Contains("userId", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Same_trace_twice_is_stored_once_and_a_conflicting_one_is_refused()
+    {
+        await using var outbox = await OpenAsync();
+        var trace = TestTraces.Create("ds");
+        await outbox.RecordAsync(trace);
+        await outbox.RecordAsync(trace);
+        await Assert.ThrowsAsync<DuplicateTraceException>(() => outbox.RecordAsync(trace with { DatasetId = "other" }));
+        Assert.Equal(1, (await outbox.CountAsync()).Total);
+    }
+
+    [Fact]
+    public async Task Edits_of_the_local_store_are_detected()
+    {
+        var trace = TestTraces.Create("ds");
+        await using (var outbox = await OpenAsync())
+        {
+            using var ledger = await FileTraceLedger.OpenAsync(_temp.File("ledger.jsonl"));
+            await outbox.RecordAsync(trace);
+            await using var dispatcher = new TraceDispatcher(outbox, ledger);
+            await dispatcher.FlushAsync();
+        }
+
+        await using (var connection = new SqliteConnection("Data Source=" + _temp.File("outbox.db")))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE traces SET json = CAST(REPLACE(CAST(json AS TEXT), '\"ds\"', '\"dx\"') AS BLOB)";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await using var reopened = await OpenAsync();
+        using var ledger2 = await FileTraceLedger.OpenAsync(_temp.File("ledger.jsonl"));
+        var verifier = new TraceVerifier(reopened, ledger2);
+        Assert.Equal(TraceVerificationStatus.Tampered, (await verifier.VerifyStoredAsync(trace.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Background_dispatcher_closes_batches_by_window_and_resumes_after_restart()
+    {
+        var ids = new List<Guid>();
+        await using (var outbox = await OpenAsync())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var t = TestTraces.Use("ds");
+                ids.Add(t.Id);
+                await outbox.RecordAsync(t);
+            }
+        } // "restart": nothing anchored yet
+
+        await using var again = await OpenAsync();
+        using var ledger = await FileTraceLedger.OpenAsync(_temp.File("ledger.jsonl"));
+        await using var dispatcher = new TraceDispatcher(again, ledger, new TraceDispatcherOptions { Window = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(20) });
+        dispatcher.Start();
+        var t2 = TestTraces.Use("ds");
+        await again.RecordAsync(t2);
+        for (var i = 0; i < 200 && (await again.CountAsync()).Anchored < 6; i++) await Task.Delay(25);
+        Assert.Equal(6, (await again.CountAsync()).Anchored);
+    }
+}
