@@ -105,8 +105,17 @@ internal static class DeidCommand
             : Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
 
         using var journal = journalFile is null ? null : new ReidentificationJournal(journalFile);
+        DeidentificationEngine engine;
+        try
+        {
+            engine = new DeidentificationEngine(key, policy) { Journal = journal };
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            return Fail(e.Message);
+        }
+
         using var receipts = new ReceiptWriter(receiptsFile ?? Path.Combine(outputRoot, "receipts.jsonl"));
-        var engine = new DeidentificationEngine(key, policy) { Journal = journal };
         var failures = new ConcurrentQueue<DeidentificationResult>();
         int done = 0, deidentified = 0, quarantined = 0, skipped = 0;
 

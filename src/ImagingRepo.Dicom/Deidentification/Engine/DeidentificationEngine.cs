@@ -30,9 +30,16 @@ public sealed class DeidentificationEngine
     /// <param name="policy">The project policy; the Basic Profile with defaults when null.</param>
     /// <param name="timeProvider">The clock for receipt timestamps; the system clock when null.</param>
     /// <exception cref="DeidentificationPolicyException">The policy is invalid.</exception>
+    /// <exception cref="PlatformNotSupportedException">SHA3-256 (for receipts) is not available on this platform.</exception>
     public DeidentificationEngine(DeidentificationKey key, DeidentificationPolicy? policy = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (!SHA3_256.IsSupported)
+        {
+            throw new PlatformNotSupportedException(
+                "SHA3-256 is not available here (on Linux it needs OpenSSL 1.1.1 or later); receipts cannot be computed.");
+        }
+
         Policy = policy ?? DeidentificationPolicy.Default;
         Policy.Validate();
         Key = key;
@@ -88,8 +95,9 @@ public sealed class DeidentificationEngine
         {
             throw;
         }
-        catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or FormatException
-                                      or InvalidDataException or ArgumentException or OverflowException or InvalidOperationException)
+#pragma warning disable CA1031 // one bad input must never stop a run: any failure becomes this file's result
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             result = new DeidentificationResult(sourcePath, DeidentificationStatus.Failed, null, Describe(e), null);
         }
@@ -293,7 +301,8 @@ public sealed class DeidentificationEngine
         DicomReadException read => read.Message,
         FileNotFoundException => "the file does not exist",
         UnauthorizedAccessException => "the file cannot be read (permission denied)",
-        _ => e.Message,
+        DicomException or IOException or FormatException or InvalidDataException => e.Message,
+        _ => $"unexpected {e.GetType().Name}: {e.Message}",
     };
 
     private static string SafeName(string? value, string fallback)

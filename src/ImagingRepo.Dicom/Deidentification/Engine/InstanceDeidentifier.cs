@@ -351,7 +351,15 @@ internal sealed class InstanceDeidentifier
                 var cleaned = state.Scrubber.Clean(original);
                 if (!ReferenceEquals(cleaned, original))
                 {
-                    dataset.SetString(tag, element.VR, cleaned);
+                    try
+                    {
+                        dataset.SetString(tag, element.VR, cleaned);
+                    }
+                    catch (DicomException)
+                    {
+                        // the cleaned text cannot be re-encoded in the instance's character set: empty is safe
+                        dataset.SetEmpty(tag);
+                    }
                 }
 
                 break;

@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+
+namespace ImagingRepo.Cli.Tests.Commands;
+
+[Collection("Console")]
+public sealed partial class DeidCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("deid-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Deid_writes_subject_folders_receipts_and_the_summary_line_and_skips_on_rerun()
+    {
+        var input = Path.Combine(_root, "in");
+        WriteInstances(input, 3);
+        File.WriteAllText(Path.Combine(input, "readme.txt"), "not DICOM");
+        var key = Path.Combine(_root, "project.key");
+        File.WriteAllText(key, Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+        var output = Path.Combine(_root, "out");
+
+        var (code, text) = Run("deid", input, output, "--key-file", key, "--option", "retain-modified-dates");
+
+        Assert.Equal(1, code); // one input failed
+        Assert.Matches(SummaryLine(), text.TrimEnd().Split('\n')[^1]);
+        Assert.StartsWith("deidentified 3 files (0 quarantined, 1 failed) in ", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.Contains("readme.txt", text, StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "receipts.jsonl")).Length);
+        var instance = Assert.Single(Directory.GetDirectories(output)); // one subject
+        Assert.Equal(3, Directory.GetFiles(instance, "*.dcm", SearchOption.AllDirectories).Length);
+
+        var (again, rerun) = Run("deid", input, output, "--key-file", key, "--option", "retain-modified-dates");
+        Assert.Equal(1, again);
+        Assert.Contains("skipped 3 files already de-identified", rerun, StringComparison.Ordinal);
+        Assert.StartsWith("deidentified 0 files (0 quarantined, 1 failed)", rerun.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "receipts.jsonl")).Length);
+    }
+
+    [Fact]
+    public void Deid_rejects_a_missing_key_and_unknown_options()
+    {
+        Assert.Equal(2, Run("deid", _root, Path.Combine(_root, "o")).ExitCode);
+        var key = Path.Combine(_root, "k");
+        File.WriteAllText(key, Convert.ToBase64String(new byte[32]));
+        var (code, text) = Run("deid", _root, Path.Combine(_root, "o"), "--key-file", key, "--option", "retain-everything");
+        Assert.Equal(2, code);
+        Assert.Contains("unknown --option 'retain-everything'", text, StringComparison.Ordinal);
+    }
+
+    private static (int ExitCode, string Output) Run(params string[] args)
+    {
+        var writer = new StringWriter();
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        Console.SetOut(writer);
+        Console.SetError(writer);
+        try
+        {
+            var code = CliApplication.CreateRootCommand().Parse(args).Invoke();
+            return (code, writer.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
+    private static void WriteInstances(string folder, int count)
+    {
+        Directory.CreateDirectory(folder);
+        for (var i = 1; i <= count; i++)
+        {
+            var d = new ImagingRepo.Dicom.DicomDataset();
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x00080016), ImagingRepo.Dicom.DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2");
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x00080018), ImagingRepo.Dicom.DicomVR.UI, "1.2.3.4.5." + i);
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x00080020), ImagingRepo.Dicom.DicomVR.DA, "20240105");
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x00080060), ImagingRepo.Dicom.DicomVR.CS, "CT");
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x00100010), ImagingRepo.Dicom.DicomVR.PN, "DOE^JANE");
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x00100020), ImagingRepo.Dicom.DicomVR.LO, "PID-1");
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x0020000D), ImagingRepo.Dicom.DicomVR.UI, "1.2.3.4");
+            d.SetString(new ImagingRepo.Dicom.DicomTag(0x0020000E), ImagingRepo.Dicom.DicomVR.UI, "1.2.3.4.5");
+            new ImagingRepo.Dicom.DicomFile(d).Save(Path.Combine(folder, $"i{i}.dcm"));
+        }
+    }
+
+    [GeneratedRegex(@"^deidentified \d+ files \(\d+ quarantined, \d+ failed\) in \d+\.\d\d s$")]
+    private static partial Regex SummaryLine();
+}
