@@ -27,19 +27,9 @@ python=${PYTHON:-/usr/bin/python3}
 cd "$root"
 mkdir -p "$work"
 
-echo "publishing the CLI ..." >&2
-dotnet publish src/ImagingRepo.Cli -c Release -o "$work/publish" -v quiet -nologo >&2
-ours="$work/publish/imagingrepo"
-
-for corpus in $corpora; do
-  if [ ! -f "$cache/corpus/$corpus.complete" ]; then
-    echo "generating the $corpus corpus ..." >&2
-    rm -rf "${cache:?}/corpus/$corpus"
-    mkdir -p "$cache/corpus"
-    dotnet run -c Release --project benchmarks/ImagingRepo.Benchmarks -- dicom-corpus "$cache/corpus" "$corpus" >&2
-    touch "$cache/corpus/$corpus.complete"
-  fi
-done
+source "$root/benchmarks/peers/common.sh"
+ours=$(publish_cli "$work/publish")
+ensure_corpora
 
 # a throw-away project key and, for gdcmanon's Basic Profile, a throw-away certificate
 [ -f "$work/project.key" ] || head -c 32 /dev/urandom | base64 > "$work/project.key"

@@ -18,19 +18,9 @@ corpora=${CORPORA:-"ct small mr-enh"}
 python=${PYTHON:-/usr/bin/python3}
 cd "$root"
 
-echo "publishing the CLI ..." >&2
-dotnet publish src/ImagingRepo.Cli -c Release -o "$cache/publish" -v quiet -nologo >&2
-ours="$cache/publish/imagingrepo"
-
-for corpus in $corpora; do
-  if [ ! -f "$cache/corpus/$corpus.complete" ]; then
-    echo "generating the $corpus corpus ..." >&2
-    rm -rf "${cache:?}/corpus/$corpus"
-    mkdir -p "$cache/corpus"
-    dotnet run -c Release --project benchmarks/ImagingRepo.Benchmarks -- dicom-corpus "$cache/corpus" "$corpus" >&2
-    touch "$cache/corpus/$corpus.complete"
-  fi
-done
+source "$root/benchmarks/peers/common.sh"
+ours=$(publish_cli "$cache/publish")
+ensure_corpora
 
 pydump="$cache/pydicom-dump.py"
 cat > "$pydump" <<'PY'

@@ -1,0 +1,21 @@
+# Shared by the peer benchmarks (source it after setting root, cache and corpora):
+#   publish_cli DIR      publishes the CLI into DIR and prints the executable's path
+#   ensure_corpora       generates the synthetic corpora named in $corpora under $cache/corpus, once
+publish_cli() {
+  echo "publishing the CLI ..." >&2
+  dotnet publish "$root/src/ImagingRepo.Cli" -c Release -o "$1" -v quiet -nologo >&2
+  echo "$1/imagingrepo"
+}
+
+ensure_corpora() {
+  local corpus
+  for corpus in $corpora; do
+    if [ ! -f "$cache/corpus/$corpus.complete" ]; then
+      echo "generating the $corpus corpus ..." >&2
+      rm -rf "${cache:?}/corpus/$corpus"
+      mkdir -p "$cache/corpus"
+      dotnet run -c Release --project "$root/benchmarks/ImagingRepo.Benchmarks" -- dicom-corpus "$cache/corpus" "$corpus" >&2
+      touch "$cache/corpus/$corpus.complete"
+    fi
+  done
+}
