@@ -15,11 +15,12 @@ internal static class InfoCommand
             var table = new Table().AddColumn("Component").AddColumn("Version");
             table.AddRow("imagingrepo", Markup.Escape(InformationalVersion(typeof(InfoCommand).Assembly)));
             table.AddRow(".NET runtime", Markup.Escape(Environment.Version.ToString()));
-            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies()
-                         .Where(a => a.GetName().Name?.StartsWith("ImagingRepo.", StringComparison.Ordinal) == true)
-                         .OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
+            // The libraries load lazily: load the ones the tool references so their versions can be shown.
+            foreach (var name in typeof(InfoCommand).Assembly.GetReferencedAssemblies()
+                         .Where(a => a.Name?.StartsWith("ImagingRepo.", StringComparison.Ordinal) == true)
+                         .OrderBy(a => a.Name, StringComparer.Ordinal))
             {
-                table.AddRow(Markup.Escape(assembly.GetName().Name!), Markup.Escape(InformationalVersion(assembly)));
+                table.AddRow(Markup.Escape(name.Name!), Markup.Escape(InformationalVersion(Assembly.Load(name))));
             }
 
             AnsiConsole.Write(table);
