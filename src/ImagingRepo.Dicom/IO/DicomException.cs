@@ -82,11 +82,25 @@ public sealed class DicomReadException : DicomException
         tag is { } t ? $"{source}: offset {offset}, element {t}: {problem}" : $"{source}: offset {offset}: {problem}";
 }
 
+/// <summary>What kind of malformation a <see cref="DicomDiagnostic"/> reports.</summary>
+public enum DicomDiagnosticKind
+{
+    /// <summary>Malformed but complete: the reader recovered every value (wrong group length, bad VR bytes, stray delimiters…).</summary>
+    Malformed,
+
+    /// <summary>A sequence, item or encapsulated pixel data ended at the end of the input without its delimiter; no value was cut.</summary>
+    MissingDelimiter,
+
+    /// <summary>The input ended inside a value, an element header or a structure of defined length: data was lost.</summary>
+    Truncated,
+}
+
 /// <summary>A malformation the lenient reader worked around.</summary>
 /// <param name="Offset">The byte offset where it was found.</param>
 /// <param name="Tag">The element concerned, when known.</param>
 /// <param name="Message">What was wrong and what the reader did.</param>
-public sealed record DicomDiagnostic(long Offset, DicomTag? Tag, string Message)
+/// <param name="Kind">Whether data was lost (<see cref="DicomDiagnosticKind.Truncated"/>) or only the form was wrong.</param>
+public sealed record DicomDiagnostic(long Offset, DicomTag? Tag, string Message, DicomDiagnosticKind Kind = DicomDiagnosticKind.Malformed)
 {
     /// <inheritdoc />
     public override string ToString() => Tag is { } t ? $"offset {Offset}, {t}: {Message}" : $"offset {Offset}: {Message}";

@@ -296,9 +296,16 @@ public sealed class DicomStreamReader : IDisposable
                 return false;
             }
 
-            Diagnose(new DicomTag(top.Tag), top.End < 0
-                ? $"the input ended inside an {Describe(top.Kind)} of undefined length (missing delimiter)"
-                : $"the input ended {top.End - start} bytes before the end of an {Describe(top.Kind)}");
+            if (top.End < 0)
+            {
+                Diagnose(new DicomTag(top.Tag), $"the input ended inside an {Describe(top.Kind)} of undefined length (missing delimiter)",
+                    DicomDiagnosticKind.MissingDelimiter);
+            }
+            else
+            {
+                Fail(new DicomTag(top.Tag), $"the input ended {top.End - start} bytes before the end of an {Describe(top.Kind)}");
+            }
+
             input.Advance(leftover);
             return Pop(start);
         }
@@ -478,7 +485,15 @@ public sealed class DicomStreamReader : IDisposable
         if (!input.Ensure(8))
         {
             input.Advance(input.Available);
-            Diagnose(new DicomTag(top.Tag), top.End < 0 ? "the input ended inside a sequence of undefined length (missing delimiter)" : "the input ended inside a sequence");
+            if (top.End < 0)
+            {
+                Diagnose(new DicomTag(top.Tag), "the input ended inside a sequence of undefined length (missing delimiter)", DicomDiagnosticKind.MissingDelimiter);
+            }
+            else
+            {
+                Fail(new DicomTag(top.Tag), "the input ended inside a sequence");
+            }
+
             return Pop(start);
         }
 
@@ -526,7 +541,7 @@ public sealed class DicomStreamReader : IDisposable
         if (!input.Ensure(8))
         {
             input.Advance(input.Available);
-            Diagnose(new DicomTag(top.Tag), "the input ended inside encapsulated pixel data (missing sequence delimiter)");
+            Diagnose(new DicomTag(top.Tag), "the input ended inside encapsulated pixel data (missing sequence delimiter)", DicomDiagnosticKind.MissingDelimiter);
             return Pop(start);
         }
 
@@ -671,7 +686,7 @@ public sealed class DicomStreamReader : IDisposable
         return vr;
     }
 
-    private void Diagnose(DicomTag? tag, string message)
+    private void Diagnose(DicomTag? tag, string message, DicomDiagnosticKind kind = DicomDiagnosticKind.Malformed)
     {
         if (options.Strict)
         {
@@ -680,11 +695,12 @@ public sealed class DicomStreamReader : IDisposable
 
         if (diagnostics.Count < 1000)
         {
-            diagnostics.Add(new DicomDiagnostic(input.Position, tag, message));
+            diagnostics.Add(new DicomDiagnostic(input.Position, tag, message, kind));
         }
     }
 
-    private void Fail(DicomTag? tag, string message) => Diagnose(tag, message);
+    // Data was lost: the input ended before what its lengths announce.
+    private void Fail(DicomTag? tag, string message) => Diagnose(tag, message, DicomDiagnosticKind.Truncated);
 
     private static uint ReadTag(ReadOnlySpan<byte> bytes, bool bigEndian) => bigEndian
         ? ((uint)BinaryPrimitives.ReadUInt16BigEndian(bytes) << 16) | BinaryPrimitives.ReadUInt16BigEndian(bytes[2..])

@@ -103,6 +103,7 @@ public sealed class StreamingTests : IDisposable
         var cut = bytes.ToArray()[..^100];
         var lenient = DicomFile.FromBytes(cut);
         Assert.Contains(lenient.Diagnostics, d => d.Tag == DicomTags.PixelData && d.Message.Contains("truncated", StringComparison.Ordinal));
+        Assert.Contains(lenient.Diagnostics, d => d.Kind == DicomDiagnosticKind.Truncated);
         var error = Assert.Throws<DicomReadException>(() => DicomFile.FromBytes(cut, new DicomReadOptions { Strict = true }));
         Assert.Equal(DicomTags.PixelData, error.Tag);
         Assert.True(error.Offset > 0);
@@ -153,5 +154,26 @@ public sealed class StreamingTests : IDisposable
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void A_missing_sequence_delimiter_at_the_end_is_not_truncation()
+    {
+        var dataset = new DicomDataset();
+        dataset.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.88.11");
+        dataset.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.3.4");
+        var item = new DicomDataset();
+        item.SetString(DicomTags.PatientName, DicomVR.PN, "Item^Text");
+        dataset.Add(new DicomSequence(new DicomTag(0x0040A730), item));
+        var bytes = new MemoryStream();
+        new DicomFile(dataset).WriteTo(bytes);
+        var written = bytes.ToArray();
+        Assert.Equal([0xFE, 0xFF, 0xDD, 0xE0], written[^8..^4]); // the sequence delimiter is last
+
+        var file = DicomFile.FromBytes(written[..^8]);
+
+        Assert.Equal("Item^Text", Assert.Single(((DicomSequence)file.Dataset[new DicomTag(0x0040A730)]!).Items).GetString(DicomTags.PatientName));
+        Assert.Contains(file.Diagnostics, d => d.Kind == DicomDiagnosticKind.MissingDelimiter);
+        Assert.DoesNotContain(file.Diagnostics, d => d.Kind == DicomDiagnosticKind.Truncated);
     }
 }

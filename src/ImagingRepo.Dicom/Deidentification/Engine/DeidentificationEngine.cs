@@ -113,8 +113,7 @@ public sealed class DeidentificationEngine
         foreach (var diagnostic in file.Diagnostics)
         {
             // the lenient reader works around many malformations, but a truncated input has lost data
-            if (diagnostic.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
-                || diagnostic.Message.Contains("input ended", StringComparison.OrdinalIgnoreCase))
+            if (diagnostic.Kind == DicomDiagnosticKind.Truncated)
             {
                 return Failed(sourcePath, "truncated input: " + diagnostic);
             }
