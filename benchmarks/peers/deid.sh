@@ -13,7 +13,10 @@
 # and hashed (SHA3-256). gdcmanon: its Basic Profile (-e, with a throw-away certificate). pydicom: a short script that
 # reads each file, removes private tags, blanks ~25 identifying attributes, replaces UIDs with HMAC 2.25 UIDs and saves
 # (far less than the profile: a floor for what Python costs, not a peer in correctness).
-# Each output folder is deleted (untimed) before each run; every tool reads its corpus once untimed first (warm cache).
+# Every tool reads its corpus once untimed first (warm cache). Between runs each output folder is moved aside (untimed),
+# not deleted: on ext4 without a journal, creating a file right after thousands were deleted scans past every inode
+# freed in the last minute, which made identical runs differ 2-20x. The moved-aside folders are deleted at the end
+# (the ct corpus needs about 18 GB of free disk for them).
 # The last line is: deid ratio vs cp: ct=X small=Y mr-enh=Z   (our median / cp -r's median)
 set -euo pipefail
 
@@ -26,6 +29,10 @@ corpora=${CORPORA:-"ct small mr-enh"}
 python=${PYTHON:-/usr/bin/python3}
 cd "$root"
 mkdir -p "$work"
+trash="$work/trash"
+rm -rf "$trash"
+mkdir -p "$trash"
+trap 'rm -rf "$trash"' EXIT
 
 source "$root/benchmarks/peers/common.sh"
 ours=$(publish_cli "$work/publish")
@@ -77,30 +84,38 @@ for folder, dirs, files in os.walk(source):
 print(f"deidentified {count} files")
 PY
 
-# Prints the median wall time (seconds) of N runs of a command, after one untimed warm-up run; OUT is emptied
+# Moves OUT (and OUT-quarantine) into the trash folder, see the header.
+discard() {
+  local folder
+  for folder in "$1" "$1-quarantine"; do
+    if [ -e "$folder" ]; then mv "$folder" "$(mktemp -d "$trash/run.XXXXXX")/"; fi
+  done
+}
+
+# Prints the median wall time (seconds) of N runs of a command, after one untimed warm-up run; OUT is moved aside
 # (untimed) before every run.
 median() {
   local n=$1 out=$2; shift 2
-  rm -rf "$out" "$out-quarantine"; "$@" >/dev/null 2>&1 || true
+  discard "$out"; "$@" >/dev/null 2>&1 || true
   local times=()
   for _ in $(seq "$n"); do
-    rm -rf "$out" "$out-quarantine"; sync
+    discard "$out"; sync
     local start end
     start=$(date +%s.%N)
     "$@" >/dev/null 2>&1 || true
     end=$(date +%s.%N)
     times+=("$(echo "$end - $start" | bc -l)")
   done
-  rm -rf "$out" "$out-quarantine"
+  discard "$out"
   printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'
 }
 
 peak_rss_mb() {
   local out=$1; shift
-  rm -rf "$out" "$out-quarantine"
+  discard "$out"
   local rss
   rss=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}')
-  rm -rf "$out" "$out-quarantine"
+  discard "$out"
   echo "$rss"
 }
 

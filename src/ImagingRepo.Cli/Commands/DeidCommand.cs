@@ -121,14 +121,9 @@ internal static class DeidCommand
 
         void ProcessAll(Action? onFile)
         {
-            var parallel = new ParallelOptions
+            var threads = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Environment.ProcessorCount * 4);
+            engine.DeidentifyFiles(files, outputRoot, result =>
             {
-                MaxDegreeOfParallelism = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Environment.ProcessorCount * 4),
-                CancellationToken = cancellationToken,
-            };
-            Parallel.ForEach(files, parallel, file =>
-            {
-                var result = engine.DeidentifyFile(file, outputRoot, quarantineRoot, cancellationToken);
                 switch (result.Status)
                 {
                     case DeidentificationStatus.Deidentified:
@@ -152,7 +147,7 @@ internal static class DeidCommand
 
                 Interlocked.Increment(ref done);
                 onFile?.Invoke();
-            });
+            }, quarantineRoot, threads, cancellationToken);
         }
 
         try

@@ -27,6 +27,11 @@ public abstract class DicomValueSource
     public virtual void CopyTo(long offset, long length, Stream destination, SpanAction<byte, int>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        if (TryCopyToPooled(offset, length, destination, transform, ReadExactly))
+        {
+            return;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, 1 << 17));
         try
         {
@@ -69,6 +74,25 @@ public abstract class DicomValueSource
     }
 
     internal void ReadAll(long offset, Span<byte> buffer) => ReadExactly(offset, buffer);
+
+    /// <summary>Reads straight into an in-memory output's own array, skipping the intermediate chunk buffer.</summary>
+    private protected static bool TryCopyToPooled(long offset, long length, Stream destination, SpanAction<byte, int>? transform,
+        ReadInto read)
+    {
+        if (destination is not PooledBufferStream pooled || length > int.MaxValue)
+        {
+            return false;
+        }
+
+        var span = pooled.GetSpan((int)length);
+        read(offset, span);
+        transform?.Invoke(span, span.Length);
+        pooled.Advance(span.Length);
+        return true;
+    }
+
+    /// <summary>Fills a span from an offset of the source or throws.</summary>
+    private protected delegate int ReadInto(long offset, Span<byte> buffer);
 }
 
 /// <summary>A file on disk as a value source; the file is opened for each read and never held open.</summary>
@@ -96,6 +120,11 @@ public sealed class DicomFileValueSource : DicomValueSource
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        if (TryCopyToPooled(offset, length, destination, transform, (start, span) => Fill(handle, start, span)))
+        {
+            return;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(length, 1), 1 << 17));
         try
         {

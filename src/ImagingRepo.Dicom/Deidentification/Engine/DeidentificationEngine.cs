@@ -86,10 +86,149 @@ public sealed class DeidentificationEngine
         ArgumentNullException.ThrowIfNull(sourcePath);
         ArgumentNullException.ThrowIfNull(outputRoot);
         using var activity = Activities.StartActivity("deidentify-file");
-        DeidentificationResult result;
+        var roots = new OutputRoots(outputRoot, quarantineRoot);
+        var result = Count(Guard(sourcePath, () => Prepare(sourcePath, roots, out var prepared) ?? WriteStreaming(prepared!, cancellationToken)));
+        activity?.SetTag("status", result.Status.ToString());
+        return result;
+    }
+
+    /// <summary>
+    /// De-identifies many files, as <see cref="DeidentifyFile"/> does each, on up to
+    /// <paramref name="maxDegreeOfParallelism"/> threads. Each thread takes files four at a time and hashes the outputs of
+    /// the four together (SHA3-256 runs four lanes side by side), which halves the cost of the receipts.
+    /// </summary>
+    /// <param name="sourcePaths">The input files; files next to each other in the list should be of similar size (one series).</param>
+    /// <param name="outputRoot">The output tree.</param>
+    /// <param name="onResult">Called once per input as it finishes, from several threads at once: it must be thread-safe.</param>
+    /// <param name="quarantineRoot">The quarantine tree; <c>outputRoot</c> + <c>-quarantine</c> when null.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; the number of cores when 0 or less.</param>
+    /// <param name="cancellationToken">Stops taking new files; outputs already renamed into place stay complete.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public void DeidentifyFiles(IReadOnlyList<string> sourcePaths, string outputRoot, Action<DeidentificationResult> onResult,
+        string? quarantineRoot = null, int maxDegreeOfParallelism = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourcePaths);
+        ArgumentNullException.ThrowIfNull(outputRoot);
+        ArgumentNullException.ThrowIfNull(onResult);
+        var roots = new OutputRoots(outputRoot, quarantineRoot);
+        var workers = Math.Min(maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount, Math.Max(1, sourcePaths.Count));
+        var next = -1;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+        Parallel.For(0, workers, options, _ =>
+        {
+            // files are taken one at a time (large ones stream out at once, so threads stay balanced); small ones wait
+            // in memory until there are four to hash together
+            var pending = new List<(PreparedOutput Prepared, PooledBufferStream Bytes)>(GroupSize);
+            try
+            {
+                int index;
+                while ((index = Interlocked.Increment(ref next)) < sourcePaths.Count)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (Begin(sourcePaths[index], roots, pending, cancellationToken) is { } result)
+                    {
+                        onResult(Count(result));
+                    }
+
+                    if (pending.Count == GroupSize)
+                    {
+                        WritePending(pending, onResult, cancellationToken);
+                    }
+                }
+
+                WritePending(pending, onResult, cancellationToken);
+            }
+            finally
+            {
+                foreach (var (_, bytes) in pending)
+                {
+                    bytes.Dispose();
+                }
+            }
+        });
+    }
+
+    /// <summary>Files hashed together: the lanes of <see cref="Sha3x4"/>.</summary>
+    private const int GroupSize = 4;
+
+    /// <summary>Inputs up to this size are rewritten in memory and hashed four at a time; larger ones stream to disk.</summary>
+    private const long InMemoryLimit = 8 << 20;
+
+    /// <summary>
+    /// Reads and de-identifies one file; writes it at once when it is large (or the four-way hash is not available),
+    /// otherwise rewrites it into memory and adds it to <paramref name="pending"/>. Returns the result when the file is done.
+    /// </summary>
+    private DeidentificationResult? Begin(string path, OutputRoots roots, List<(PreparedOutput, PooledBufferStream)> pending,
+        CancellationToken cancellationToken) => Guard(path, () =>
+    {
+        if (Prepare(path, roots, out var prepared) is { } early)
+        {
+            return early;
+        }
+
+        if (!Sha3x4.IsAccelerated || prepared!.SourceLength > InMemoryLimit)
+        {
+            return WriteStreaming(prepared!, cancellationToken);
+        }
+
+        var bytes = new PooledBufferStream((int)prepared.SourceLength + 4096);
         try
         {
-            result = Run(sourcePath, outputRoot, quarantineRoot ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputRoot)) + "-quarantine", cancellationToken);
+            prepared.File.WriteTo(bytes);
+        }
+        catch
+        {
+            bytes.Dispose();
+            throw;
+        }
+
+        pending.Add((prepared, bytes));
+        return null;
+    });
+
+    /// <summary>Hashes the pending outputs together, writes each to its temporary file and renames it into place.</summary>
+    private void WritePending(List<(PreparedOutput Prepared, PooledBufferStream Bytes)> pending, Action<DeidentificationResult> onResult,
+        CancellationToken cancellationToken)
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        Span<ReadOnlyMemory<byte>> messages = new ReadOnlyMemory<byte>[pending.Count];
+        for (var i = 0; i < pending.Count; i++)
+        {
+            messages[i] = pending[i].Bytes.WrittenMemory;
+        }
+
+        var digests = new byte[pending.Count * Sha3x4.DigestLength];
+        Sha3x4.HashData(messages, digests);
+        try
+        {
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var (prepared, bytes) = pending[i];
+                var digest = digests.AsMemory(i * Sha3x4.DigestLength, Sha3x4.DigestLength);
+                onResult(Count(Guard(prepared.SourcePath, () => WriteBuffered(prepared, bytes.WrittenMemory.Span, digest.Span, cancellationToken))));
+            }
+        }
+        finally
+        {
+            foreach (var (_, bytes) in pending)
+            {
+                bytes.Dispose();
+            }
+
+            pending.Clear();
+        }
+    }
+
+    /// <summary>Runs one file's step, turning any failure but cancellation into that file's failed result.</summary>
+    private static DeidentificationResult? Guard(string sourcePath, Func<DeidentificationResult?> step)
+    {
+        try
+        {
+            return step();
         }
         catch (OperationCanceledException)
         {
@@ -99,16 +238,23 @@ public sealed class DeidentificationEngine
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            result = new DeidentificationResult(sourcePath, DeidentificationStatus.Failed, null, Describe(e), null);
+            return new DeidentificationResult(sourcePath, DeidentificationStatus.Failed, null, Describe(e), null);
         }
+    }
 
-        Files.Add(1, new KeyValuePair<string, object?>("status", result.Status.ToString()));
-        activity?.SetTag("status", result.Status.ToString());
+    private static DeidentificationResult Count(DeidentificationResult? result)
+    {
+        Files.Add(1, new KeyValuePair<string, object?>("status", result!.Status.ToString()));
         return result;
     }
 
-    private DeidentificationResult Run(string sourcePath, string outputRoot, string quarantineRoot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the file and applies the profile; returns the result when the file ends here (failed, or already done),
+    /// otherwise null with the rewritten file and where it goes in <paramref name="prepared"/>.
+    /// </summary>
+    private DeidentificationResult? Prepare(string sourcePath, OutputRoots roots, out PreparedOutput? prepared)
     {
+        prepared = null;
         var file = DicomFile.Open(sourcePath);
         foreach (var diagnostic in file.Diagnostics)
         {
@@ -144,68 +290,106 @@ public sealed class DeidentificationEngine
         var subject = dataset.GetString(new DicomTag(ProfileRules.PatientId))?.Trim() ?? "";
         var relative = Path.Combine(SafeName(subject, "unknown-subject"), SafeName(study, "unknown-study"),
             SafeName(series, "unknown-series"), SafeName(newSop, "unknown-instance") + ".dcm");
-        var root = risk is null ? outputRoot : quarantineRoot;
-        var target = Path.Combine(root, relative);
+        var target = Path.Combine(risk is null ? roots.Output : roots.Quarantine, relative);
         if (File.Exists(target))
         {
             return new DeidentificationResult(sourcePath, DeidentificationStatus.Skipped, target, null, null);
         }
 
         RewriteMeta(file, newSop);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
-        byte[] hash;
-        long length;
+        prepared = new PreparedOutput(sourcePath, file, new FileInfo(sourcePath).Length, relative, target, risk, pixelsCleaned,
+            report, subject, originalStudy, study, series, newSop);
+        return null;
+    }
+
+    /// <summary>Writes the output through a hashing stream: for large inputs, never held whole in memory.</summary>
+    private DeidentificationResult WriteStreaming(PreparedOutput prepared, CancellationToken cancellationToken)
+    {
+        var temp = TempPathFor(prepared.Target);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            byte[] hash;
+            long length;
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
             using (var hashing = new HashingWriteStream(stream, HashAlgorithmName.SHA3_256))
             {
-                file.WriteTo(hashing);
+                prepared.File.WriteTo(hashing);
                 hashing.Flush();
                 hash = hashing.GetHash();
                 length = hashing.BytesWritten;
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                File.Move(temp, target, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(target))
-            {
-                // the same instance twice in the input (or a parallel run): the first one stands
-                File.Delete(temp);
-                return new DeidentificationResult(sourcePath, DeidentificationStatus.Skipped, target, null, null);
-            }
+            return Publish(prepared, temp, hash, length, cancellationToken);
         }
         catch
         {
             File.Delete(temp);
             throw;
         }
+    }
 
-        if (Journal is not null)
+    /// <summary>Writes an output rewritten and hashed in memory with one write call.</summary>
+    private DeidentificationResult WriteBuffered(PreparedOutput prepared, ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> hash,
+        CancellationToken cancellationToken)
+    {
+        var temp = TempPathFor(prepared.Target);
+        try
         {
-            Journal.Record(report.PatientKey, subject, report.DateShiftDays, originalStudy, study);
+            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                RandomAccess.Write(handle, bytes, 0);
+            }
+
+            return Publish(prepared, temp, hash, bytes.Length, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static string TempPathFor(string target)
+    {
+        var folder = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
+    }
+
+    /// <summary>Renames the finished temporary file into place and writes the journal entry and the receipt.</summary>
+    private DeidentificationResult Publish(PreparedOutput prepared, string temp, ReadOnlySpan<byte> hash, long length,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            File.Move(temp, prepared.Target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(prepared.Target))
+        {
+            // the same instance twice in the input (or a parallel run): the first one stands
+            File.Delete(temp);
+            return new DeidentificationResult(prepared.SourcePath, DeidentificationStatus.Skipped, prepared.Target, null, null);
         }
 
+        var report = prepared.Report;
+        Journal?.Record(report.PatientKey, prepared.Subject, report.DateShiftDays, prepared.OriginalStudy, prepared.Study);
         var receipt = new DeidentificationReceipt
         {
             Options = _optionNames,
-            MethodCodes = pixelsCleaned ? [.. DeidentificationMethodCode.For(Policy.Options, true).Select(c => c.Value)] : _codes,
+            MethodCodes = prepared.PixelsCleaned ? [.. DeidentificationMethodCode.For(Policy.Options, true).Select(c => c.Value)] : _codes,
             PolicyName = Policy.Name,
             PolicyVersion = Policy.Version,
             KeyFingerprint = Key.Fingerprint,
-            Disposition = risk is null ? "deidentified" : "quarantined",
-            QuarantineReason = risk,
-            OutputPath = relative.Replace(Path.DirectorySeparatorChar, '/'),
-            OutputSopInstanceUid = newSop,
-            OutputStudyInstanceUid = study,
-            OutputSeriesInstanceUid = series,
+            Disposition = prepared.Risk is null ? "deidentified" : "quarantined",
+            QuarantineReason = prepared.Risk,
+            OutputPath = prepared.Relative.Replace(Path.DirectorySeparatorChar, '/'),
+            OutputSopInstanceUid = prepared.NewSop,
+            OutputStudyInstanceUid = prepared.Study,
+            OutputSeriesInstanceUid = prepared.Series,
             OutputLength = length,
             OutputHash = Convert.ToBase64String(hash),
-            PixelsCleaned = pixelsCleaned,
+            PixelsCleaned = prepared.PixelsCleaned,
             ActionCounts = report.Counts,
             Tags = report.Tags.ToDictionary(
                 kv => kv.Key,
@@ -214,9 +398,34 @@ public sealed class DeidentificationEngine
             Timestamp = _time.GetUtcNow(),
         };
 
-        return new DeidentificationResult(sourcePath,
-            risk is null ? DeidentificationStatus.Deidentified : DeidentificationStatus.Quarantined, target, risk, receipt);
+        return new DeidentificationResult(prepared.SourcePath,
+            prepared.Risk is null ? DeidentificationStatus.Deidentified : DeidentificationStatus.Quarantined, prepared.Target,
+            prepared.Risk, receipt);
     }
+
+    /// <summary>Where outputs and quarantined outputs go.</summary>
+    private sealed class OutputRoots(string output, string? quarantine)
+    {
+        public string Output { get; } = output;
+
+        public string Quarantine { get; } = quarantine ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(output)) + "-quarantine";
+    }
+
+    /// <summary>A file read and de-identified in memory (the header; pixel data still in the source), not yet written.</summary>
+    private sealed record PreparedOutput(
+        string SourcePath,
+        DicomFile File,
+        long SourceLength,
+        string Relative,
+        string Target,
+        string? Risk,
+        bool PixelsCleaned,
+        InstanceReport Report,
+        string Subject,
+        string? OriginalStudy,
+        string? Study,
+        string? Series,
+        string NewSop);
 
     private static void RewriteMeta(DicomFile file, string newSop)
     {

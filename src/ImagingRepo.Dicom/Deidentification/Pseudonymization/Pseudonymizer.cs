@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,7 +14,13 @@ namespace ImagingRepo.Dicom.Deidentification;
 public sealed class Pseudonymizer
 {
     private const int MaxStackInput = 256;
-    private readonly DeidentificationKey _key;
+
+    /// <summary>Pseudonyms remembered before the cache starts over: study, series and frame UIDs repeat in every instance.</summary>
+    private const int UidCacheLimit = 16_384;
+
+    private readonly ThreadLocal<IncrementalHash> _hmac;
+    private readonly ConcurrentDictionary<string, string> _uids = new(StringComparer.Ordinal);
+    private int _uidCount;
 
     /// <summary>Creates a pseudonymizer.</summary>
     /// <param name="key">The project key.</param>
@@ -21,7 +28,10 @@ public sealed class Pseudonymizer
     public Pseudonymizer(DeidentificationKey key, PseudonymSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        _key = key;
+
+        // one HMAC context per thread, reset after each use: creating one costs more than the MAC itself
+        var secret = key.Secret.ToArray();
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret));
         Settings = settings ?? new PseudonymSettings();
         Settings.Validate();
     }
@@ -38,10 +48,25 @@ public sealed class Pseudonymizer
     public string ReplaceUid(ReadOnlySpan<char> uid)
     {
         uid = uid.TrimEnd("\0 ");
+        var cache = _uids.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (cache.TryGetValue(uid, out var known))
+        {
+            return known;
+        }
+
         Span<byte> mac = stackalloc byte[32];
         Mac(default, uid, mac);
         var value = BinaryPrimitives.ReadUInt128BigEndian(mac);
-        return "2.25." + value.ToString(CultureInfo.InvariantCulture);
+        var replacement = "2.25." + value.ToString(CultureInfo.InvariantCulture);
+        if (Interlocked.Increment(ref _uidCount) > UidCacheLimit)
+        {
+            // bounded memory on any input: start over (instance UIDs never repeat and would fill it)
+            _uids.Clear();
+            Interlocked.Exchange(ref _uidCount, 0);
+        }
+
+        cache.TryAdd(uid, replacement);
+        return replacement;
     }
 
     /// <summary>The keyed pseudonym of a patient, formatted with <see cref="PseudonymSettings.PatientIdFormat"/>.</summary>
@@ -132,6 +157,8 @@ public sealed class Pseudonymizer
         }
 
         Encoding.UTF8.GetBytes(value, input[domainLength..]);
-        HMACSHA256.HashData(_key.Secret, input, destination);
+        var hmac = _hmac.Value!;
+        hmac.AppendData(input);
+        hmac.GetHashAndReset(destination);
     }
 }

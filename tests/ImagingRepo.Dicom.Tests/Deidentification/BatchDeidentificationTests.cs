@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using ImagingRepo.Dicom.Deidentification;
+
+namespace ImagingRepo.Dicom.Tests.Deidentification;
+
+public sealed class BatchDeidentificationTests : IDisposable
+{
+    private static readonly DeidentificationKey Key = new(Enumerable.Repeat((byte)0x3C, 32).ToArray());
+    private readonly string _root = Directory.CreateTempSubdirectory("deid-batch-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    public static TheoryData<int[]> LengthSets => new()
+    {
+        new[] { 0, 0 },
+        new[] { 135, 136, 137, 0 },
+        new[] { 1, 271, 272, 273 },
+        new[] { 100_000, 5, 100_000 },
+        new[] { 524_288, 524_288, 524_288, 524_288 },
+        new[] { 70_000, 1_000_000, 136 * 50, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(LengthSets))]
+    public void Four_lane_sha3_matches_openssl_for_every_length_mix(int[] lengths)
+    {
+        var random = new Random(lengths.Sum());
+        var messages = lengths.Select(n =>
+        {
+            var bytes = new byte[n];
+            random.NextBytes(bytes);
+            return (ReadOnlyMemory<byte>)bytes;
+        }).ToArray();
+        var digests = new byte[messages.Length * Sha3x4.DigestLength];
+
+        Sha3x4.HashData(messages, digests);
+
+        for (var i = 0; i < messages.Length; i++)
+        {
+            Assert.Equal(SHA3_256.HashData(messages[i].Span), digests.AsSpan(i * Sha3x4.DigestLength, Sha3x4.DigestLength).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Four_lane_sha3_matches_the_fips_202_example_for_the_empty_message()
+    {
+        var digests = new byte[2 * Sha3x4.DigestLength];
+        Sha3x4.HashData(new ReadOnlyMemory<byte>[] { Array.Empty<byte>(), "abc"u8.ToArray() }, digests);
+        Assert.Equal("a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a", Convert.ToHexStringLower(digests.AsSpan(0, 32)));
+        Assert.Equal("3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532", Convert.ToHexStringLower(digests.AsSpan(32, 32)));
+    }
+
+    [Fact]
+    public void A_batch_writes_exactly_what_one_file_at_a_time_writes_with_receipts_hashing_the_output_bytes()
+    {
+        var inputs = WriteMixedSizes(Path.Combine(_root, "in"));
+        var engine = new DeidentificationEngine(Key);
+        var single = inputs.Select(p => engine.DeidentifyFile(p, Path.Combine(_root, "one"))).ToList();
+        var batch = new ConcurrentBag<DeidentificationResult>();
+
+        engine.DeidentifyFiles(inputs, Path.Combine(_root, "batch"), batch.Add, maxDegreeOfParallelism: 2);
+
+        Assert.Equal(inputs.Length, batch.Count);
+        Assert.All(batch, r => Assert.Equal(DeidentificationStatus.Deidentified, r.Status));
+        Assert.Equal(inputs.Order(StringComparer.Ordinal), batch.Select(r => r.SourcePath).Order(StringComparer.Ordinal));
+        foreach (var one in single)
+        {
+            var many = batch.Single(r => r.SourcePath == one.SourcePath);
+            Assert.Equal(one.Receipt!.OutputPath, many.Receipt!.OutputPath);
+            var bytes = File.ReadAllBytes(many.OutputPath!);
+            Assert.Equal(File.ReadAllBytes(one.OutputPath!), bytes);
+            Assert.Equal(Convert.ToBase64String(SHA3_256.HashData(bytes)), many.Receipt.OutputHash);
+            Assert.Equal(one.Receipt.OutputHash, many.Receipt.OutputHash);
+            Assert.Equal(bytes.Length, many.Receipt.OutputLength);
+        }
+
+        // one of the inputs is larger than the in-memory limit and streams: both paths were taken
+        Assert.Contains(inputs, p => new FileInfo(p).Length > 8 << 20);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, "batch"), "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Bad_inputs_in_a_batch_fail_alone_and_the_rerun_skips_what_is_done()
+    {
+        var inputs = WriteMixedSizes(Path.Combine(_root, "in")).ToList();
+        var notDicom = Path.Combine(_root, "in", "notes.txt");
+        File.WriteAllText(notDicom, "not a DICOM file");
+        // cut inside the pixel data: of a small input (rewritten in memory) and of the large one (streamed)
+        var truncated = Path.Combine(_root, "in", "truncated.dcm");
+        var whole = File.ReadAllBytes(inputs[0]);
+        File.WriteAllBytes(truncated, whole.AsSpan(0, whole.Length - 7).ToArray());
+        var truncatedLarge = Path.Combine(_root, "in", "truncated-large.dcm");
+        var large = File.ReadAllBytes(inputs.Single(p => new FileInfo(p).Length > 8 << 20));
+        File.WriteAllBytes(truncatedLarge, large.AsSpan(0, large.Length - 1000).ToArray());
+        inputs.Insert(1, notDicom);
+        inputs.Insert(3, truncated);
+        inputs.Insert(6, truncatedLarge);
+        inputs.Add(Path.Combine(_root, "in", "missing.dcm"));
+        var engine = new DeidentificationEngine(Key);
+        var output = Path.Combine(_root, "out");
+
+        var first = new ConcurrentBag<DeidentificationResult>();
+        engine.DeidentifyFiles(inputs, output, first.Add);
+
+        var failed = first.Where(r => r.Status == DeidentificationStatus.Failed).ToList();
+        Assert.Equal(4, failed.Count);
+        Assert.All(failed, r => Assert.False(string.IsNullOrEmpty(r.Reason)));
+        Assert.Contains(failed, r => r.SourcePath == truncated && r.Reason!.Contains("truncated", StringComparison.Ordinal));
+        Assert.Contains(failed, r => r.SourcePath == truncatedLarge && r.Reason!.Contains("truncated", StringComparison.Ordinal));
+        Assert.Equal(inputs.Count - 4, first.Count(r => r.Status == DeidentificationStatus.Deidentified));
+        Assert.Equal(inputs.Count - 4, Directory.EnumerateFiles(output, "*.dcm", SearchOption.AllDirectories).Count());
+
+        var second = new ConcurrentBag<DeidentificationResult>();
+        engine.DeidentifyFiles(inputs, output, second.Add);
+        Assert.Equal(inputs.Count - 4, second.Count(r => r.Status == DeidentificationStatus.Skipped));
+    }
+
+    [Fact]
+    public void A_cancelled_batch_leaves_only_whole_outputs()
+    {
+        var inputs = WriteMixedSizes(Path.Combine(_root, "in"));
+        var engine = new DeidentificationEngine(Key);
+        var output = Path.Combine(_root, "out");
+        using var cancellation = new CancellationTokenSource();
+        var seen = 0;
+
+        Assert.ThrowsAny<OperationCanceledException>(() => engine.DeidentifyFiles(inputs, output, _ =>
+        {
+            if (Interlocked.Increment(ref seen) == 2)
+            {
+                cancellation.Cancel();
+            }
+        }, maxDegreeOfParallelism: 1, cancellationToken: cancellation.Token));
+
+        Assert.InRange(seen, 2, inputs.Length - 1);
+        Assert.Empty(Directory.EnumerateFiles(output, "*.tmp", SearchOption.AllDirectories));
+        foreach (var written in Directory.EnumerateFiles(output, "*.dcm", SearchOption.AllDirectories))
+        {
+            Assert.Empty(DicomFile.Open(written).Diagnostics);
+        }
+    }
+
+    /// <summary>Eleven CT instances of one study: small ones, a 1 MB one and one above the in-memory limit.</summary>
+    private static string[] WriteMixedSizes(string folder)
+    {
+        var template = DicomFile.Open(EngineValidityTests.WriteStudy(Path.Combine(folder, "template"))[0]);
+        var paths = new List<string>();
+        int[] sides = [4, 4, 16, 64, 4, 512, 4, 2100, 8, 4, 30];
+        for (var i = 0; i < sides.Length; i++)
+        {
+            var d = template.Dataset;
+            var sop = "1.2.826.0.1.3680043.2.1125.9." + (i + 1).ToString(CultureInfo.InvariantCulture);
+            d.SetString(new DicomTag(0x00080018), DicomVR.UI, sop);
+            d.SetValues<ushort>(new DicomTag(0x00280010), DicomVR.US, (ushort)sides[i]);
+            d.SetValues<ushort>(new DicomTag(0x00280011), DicomVR.US, (ushort)sides[i]);
+            d.SetValues<ushort>(new DicomTag(0x7FE00010), DicomVR.OW,
+                Enumerable.Range(0, sides[i] * sides[i]).Select(v => (ushort)(v * 7 % 4096)).ToArray());
+            template.FileMetaInformation.SetString(new DicomTag(0x00020003), DicomVR.UI, sop);
+            var path = Path.Combine(folder, $"i{i:00}.dcm");
+            template.Save(path);
+            paths.Add(path);
+        }
+
+        Directory.Delete(Path.Combine(folder, "template"), recursive: true);
+        return [.. paths];
+    }
+}
