@@ -13,10 +13,11 @@
 # and hashed (SHA3-256). gdcmanon: its Basic Profile (-e, with a throw-away certificate). pydicom: a short script that
 # reads each file, removes private tags, blanks ~25 identifying attributes, replaces UIDs with HMAC 2.25 UIDs and saves
 # (far less than the profile: a floor for what Python costs, not a peer in correctness).
-# Every tool reads its corpus once untimed first (warm cache). Between runs each output folder is moved aside (untimed),
-# not deleted: on ext4 without a journal, creating a file right after thousands were deleted scans past every inode
-# freed in the last minute, which made identical runs differ 2-20x. The moved-aside folders are deleted at the end
-# (the ct corpus needs about 18 GB of free disk for them).
+# Every tool reads its corpus once untimed first (warm cache). Outputs go to a tmpfs (/dev/shm) by default, so that the
+# figures measure the tools rather than the disk: this machine's root ext4 has no journal, and creating files there
+# within a minute of deleting thousands scans past every freed inode, which made identical runs differ 2-20x.
+# DEID_BENCH_OUT=DIR writes them to DIR instead; between runs each output folder is then moved aside (untimed), not
+# deleted, and the moved-aside folders are deleted at the end (the ct corpus needs about 18 GB of free disk for them).
 # The last line is: deid ratio vs cp: ct=X small=Y mr-enh=Z   (our median / cp -r's median)
 set -euo pipefail
 
@@ -29,10 +30,19 @@ corpora=${CORPORA:-"ct small mr-enh"}
 python=${PYTHON:-/usr/bin/python3}
 cd "$root"
 mkdir -p "$work"
-trash="$work/trash"
+if [ -n "${DEID_BENCH_OUT:-}" ]; then
+  outputs=$DEID_BENCH_OUT
+elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  outputs=/dev/shm/imagingrepo-deid-bench
+else
+  outputs=$work
+fi
+case "$outputs" in /dev/shm/*) on_tmpfs=1 ;; *) on_tmpfs=0 ;; esac
+trash="$outputs/trash"
 rm -rf "$trash"
 mkdir -p "$trash"
-trap 'rm -rf "$trash"' EXIT
+trap 'rm -rf "$trash" "$outputs/out" "$outputs/out-quarantine"' EXIT
+echo "outputs in $outputs" >&2
 
 source "$root/benchmarks/peers/common.sh"
 ours=$(publish_cli "$work/publish")
@@ -84,11 +94,12 @@ for folder, dirs, files in os.walk(source):
 print(f"deidentified {count} files")
 PY
 
-# Moves OUT (and OUT-quarantine) into the trash folder, see the header.
+# Empties OUT (and OUT-quarantine): deleted on a tmpfs, moved into the trash folder on a disk (see the header).
 discard() {
   local folder
   for folder in "$1" "$1-quarantine"; do
-    if [ -e "$folder" ]; then mv "$folder" "$(mktemp -d "$trash/run.XXXXXX")/"; fi
+    if [ ! -e "$folder" ]; then continue; fi
+    if [ "$on_tmpfs" = 1 ]; then rm -rf "$folder"; else mv "$folder" "$(mktemp -d "$trash/run.XXXXXX")/"; fi
   done
 }
 
@@ -119,7 +130,7 @@ peak_rss_mb() {
   echo "$rss"
 }
 
-out="$work/out"
+out="$outputs/out"
 declare -A ratio
 printf '%-8s %8s %8s %9s %9s %8s %10s\n' corpus cp ours gdcmanon pydicom ratio "rss(MB)"
 for corpus in $corpora; do

@@ -79,11 +79,20 @@ internal static partial class Sha3x4
             var b1 = BlockOf(messages, padded, lastBlock, 1, block);
             var b2 = BlockOf(messages, padded, lastBlock, 2, block);
             var b3 = BlockOf(messages, padded, lastBlock, 3, block);
-            for (var lane = 0; lane < Rate / 8; lane++)
+            for (var lane = 0; lane < 16; lane += 4)
             {
-                state[lane] ^= Vector256.Create(LaneAt(b0, lane), LaneAt(b1, lane), LaneAt(b2, lane), LaneAt(b3, lane));
+                // four lanes of each message, transposed so that each vector holds one lane of all four
+                var t0 = Avx2.UnpackLow(Load(b0, lane), Load(b1, lane));
+                var t1 = Avx2.UnpackHigh(Load(b0, lane), Load(b1, lane));
+                var t2 = Avx2.UnpackLow(Load(b2, lane), Load(b3, lane));
+                var t3 = Avx2.UnpackHigh(Load(b2, lane), Load(b3, lane));
+                state[lane] ^= Avx2.Permute2x128(t0, t2, 0x20);
+                state[lane + 1] ^= Avx2.Permute2x128(t1, t3, 0x20);
+                state[lane + 2] ^= Avx2.Permute2x128(t0, t2, 0x31);
+                state[lane + 3] ^= Avx2.Permute2x128(t1, t3, 0x31);
             }
 
+            state[16] ^= Vector256.Create(LaneAt(b0, 16), LaneAt(b1, 16), LaneAt(b2, 16), LaneAt(b3, 16));
             Permute(state);
             for (var i = 0; i < messages.Length; i++)
             {
@@ -107,12 +116,17 @@ internal static partial class Sha3x4
             return messages[i].Span.Slice((int)(block * Rate), Rate);
         }
 
-        return block == lastBlock[i] ? padded.Slice(i * Rate, Rate) : default;
+        return block == lastBlock[i] ? padded.Slice(i * Rate, Rate) : ZeroBlock;
     }
 
+    /// <summary>What a lane without a message absorbs.</summary>
+    private static readonly byte[] ZeroBlock = new byte[Rate];
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong LaneAt(ReadOnlySpan<byte> block, int lane) =>
-        block.IsEmpty ? 0 : BinaryPrimitives.ReadUInt64LittleEndian(block[(lane * 8)..]);
+    private static Vector256<ulong> Load(ReadOnlySpan<byte> block, int lane) => Vector256.Create<byte>(block.Slice(lane * 8, 32)).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LaneAt(ReadOnlySpan<byte> block, int lane) => BinaryPrimitives.ReadUInt64LittleEndian(block[(lane * 8)..]);
 
     /// <summary>The final block: the message's tail, the SHA3 domain bits 01 with the first pad bit, the last pad bit.</summary>
     private static void Pad(ReadOnlySpan<byte> tail, Span<byte> block)
