@@ -44,7 +44,7 @@ public sealed class ReidentificationJournal : IDisposable
         }
 
         var line = JsonSerializer.Serialize(new JournalLine(patientId, pseudonymousPatientId, dateShiftDays, studyUid, pseudonymousStudyUid),
-            DeidentificationReceipt.JsonOptions);
+            ReceiptJsonContext.Default.JournalLine);
         lock (_gate)
         {
             _writer.WriteLine(line);
@@ -61,5 +61,5 @@ public sealed class ReidentificationJournal : IDisposable
         }
     }
 
-    private sealed record JournalLine(string PatientId, string PseudonymousPatientId, int DateShiftDays, string? StudyInstanceUid, string? PseudonymousStudyInstanceUid);
+    internal sealed record JournalLine(string PatientId, string PseudonymousPatientId, int DateShiftDays, string? StudyInstanceUid, string? PseudonymousStudyInstanceUid);
 }
