@@ -76,5 +76,32 @@ public class PolicyAndReceiptTests
     }
 
     [Fact]
+    public void Receipt_lines_are_exactly_what_the_serializer_writes()
+    {
+        var receipt = new DeidentificationReceipt
+        {
+            Options = ["RetainUids", "CleanDescriptors"],
+            MethodCodes = ["113100", "113105"],
+            PolicyName = "trial <A&B> 'x' \"q\" é+",
+            PolicyVersion = 7,
+            KeyFingerprint = "0f0dde1462c94f21",
+            Disposition = "quarantined",
+            QuarantineReason = "BurnedInAnnotation (0028,0301) is YES",
+            OutputPath = "P/2.25.1/2.25.2/2.25.3.dcm",
+            OutputSopInstanceUid = "2.25.3",
+            OutputStudyInstanceUid = "2.25.1",
+            OutputLength = 1234567,
+            OutputHash = "ab+/cd==",
+            PixelsCleaned = true,
+            ActionCounts = new Dictionary<string, int> { ["X"] = 3, ["U"] = 4 },
+            Tags = new Dictionary<string, IReadOnlyList<string>> { ["X"] = ["(0010,1040)", "(0008,0080)"], ["U"] = [] },
+            Timestamp = new DateTimeOffset(2026, 11, 25, 12, 30, 45, 123, TimeSpan.FromHours(1)),
+        };
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(receipt, ReceiptJsonContext.Default.DeidentificationReceipt), receipt.ToJsonLine());
+        Assert.Equal(receipt.ToJsonLine(), DeidentificationReceipt.FromJsonLine(receipt.ToJsonLine()).ToJsonLine());
+    }
+
+    [Fact]
     public void Sha3_256_is_available_here() => Assert.True(SHA3_256.IsSupported, "OpenSSL 3 provides SHA3-256 on Linux");
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
@@ -24,6 +25,7 @@ public sealed class DeidentificationEngine
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<string> _optionNames;
     private readonly IReadOnlyList<string> _codes;
+    private readonly ConcurrentDictionary<string, byte> _createdFolders = new(StringComparer.Ordinal);
 
     /// <summary>Creates an engine.</summary>
     /// <param name="key">The project's pseudonymization key.</param>
@@ -349,10 +351,21 @@ public sealed class DeidentificationEngine
         }
     }
 
-    private static string TempPathFor(string target)
+    private string TempPathFor(string target)
     {
         var folder = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(folder);
+        if (!_createdFolders.ContainsKey(folder))
+        {
+            // a series folder holds many instances: ask the file system once, not once per file
+            Directory.CreateDirectory(folder);
+            if (_createdFolders.Count >= 4096)
+            {
+                _createdFolders.Clear();
+            }
+
+            _createdFolders.TryAdd(folder, 0);
+        }
+
         return Path.Combine(folder, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
     }
 
