@@ -25,6 +25,7 @@ internal static class DicomDatasetReader
             FileMetaInformation = reader.FileMetaInformation,
             Diagnostics = reader.Diagnostics.ToArray(),
             FilePath = path,
+            SourceLength = reader.SourceLength,
         };
     }
 

@@ -43,6 +43,9 @@ public sealed class DicomStreamReader : IDisposable
     private const uint PixelDataTag = 0x7FE00010;
 
     private readonly DicomInput input;
+
+    /// <summary>The length of the input in bytes; -1 when it is not seekable.</summary>
+    internal long SourceLength => input.Length;
     private readonly DicomReadOptions options;
     private readonly DicomValueSource? valueSource;
     private readonly bool ownsStream;

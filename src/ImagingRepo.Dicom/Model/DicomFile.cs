@@ -30,6 +30,9 @@ public sealed class DicomFile
     /// <summary>The path the file was read from, when read from a file.</summary>
     public string? FilePath { get; init; }
 
+    /// <summary>The length of the input it was read from, in bytes; -1 when unknown.</summary>
+    internal long SourceLength { get; init; } = -1;
+
     /// <summary>True when the input had a Part 10 header (preamble and/or meta group).</summary>
     public bool HadFileMetaInformation => FileMetaInformation.Count > 0;
 

@@ -299,7 +299,7 @@ public sealed class DeidentificationEngine
         }
 
         RewriteMeta(file, newSop);
-        prepared = new PreparedOutput(sourcePath, file, new FileInfo(sourcePath).Length, relative, target, risk, pixelsCleaned,
+        prepared = new PreparedOutput(sourcePath, file, file.SourceLength >= 0 ? file.SourceLength : new FileInfo(sourcePath).Length, relative, target, risk, pixelsCleaned,
             report, subject, originalStudy, study, series, newSop);
         return null;
     }
@@ -374,11 +374,7 @@ public sealed class DeidentificationEngine
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            File.Move(temp, prepared.Target, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(prepared.Target))
+        if (!NoReplaceRename.TryMove(temp, prepared.Target))
         {
             // the same instance twice in the input (or a parallel run): the first one stands
             File.Delete(temp);
