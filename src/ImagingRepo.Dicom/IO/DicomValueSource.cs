@@ -119,6 +119,13 @@ public sealed class DicomFileValueSource : DicomValueSource
     public override void CopyTo(long offset, long length, Stream destination, SpanAction<byte, int>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        if (destination is OutputPlan plan && transform is null)
+        {
+            // copied later, chunk by chunk, when the plan is read
+            plan.AddFileRange(Path, offset, length);
+            return;
+        }
+
         using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         if (TryCopyToPooled(offset, length, destination, transform, (start, span) => Fill(handle, start, span)))
         {

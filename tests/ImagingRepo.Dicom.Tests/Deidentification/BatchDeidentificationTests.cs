@@ -52,6 +52,97 @@ public sealed class BatchDeidentificationTests : IDisposable
         Assert.Equal("3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532", Convert.ToHexStringLower(digests.AsSpan(32, 32)));
     }
 
+    [SkippableFact]
+    public void Four_lane_sha3_fed_chunk_by_chunk_with_lanes_refilled_matches_openssl()
+    {
+        Skip.IfNot(Sha3x4.IsAccelerated, "Absorb needs AVX2 (without it the engine hashes with OpenSSL)");
+
+        const int chunk = Sha3x4.Rate * 10;
+        var random = new Random(11);
+        var queue = new Queue<byte[]>(new[] { 3 * chunk, 3 * chunk - 1, chunk + 5, 0, chunk, 2 * chunk + 135, 7 }.Select(n =>
+        {
+            var bytes = new byte[n];
+            random.NextBytes(bytes);
+            return bytes;
+        }));
+        var expected = queue.Select(m => Convert.ToHexString(SHA3_256.HashData(m))).ToList();
+        var actual = new List<string>();
+        var state = new System.Runtime.Intrinsics.Vector256<ulong>[25];
+        var lanes = new (byte[] Message, int Offset)?[4];
+        var chunks = new ReadOnlyMemory<byte>[4];
+        var modes = new LaneMode[4];
+        var digests = new byte[4 * Sha3x4.DigestLength];
+        var order = new List<byte[]>();
+        while (queue.Count > 0 || Array.Exists(lanes, l => l is not null))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                if (lanes[i] is null && queue.Count > 0)
+                {
+                    lanes[i] = (queue.Dequeue(), 0);
+                    Sha3x4.ResetLane(state, i);
+                }
+
+                (chunks[i], modes[i]) = (default, LaneMode.Idle);
+                if (lanes[i] is { } lane)
+                {
+                    var remaining = lane.Message.Length - lane.Offset;
+                    var take = Math.Min(chunk, remaining);
+                    (chunks[i], modes[i]) = (lane.Message.AsMemory(lane.Offset, take), remaining < chunk ? LaneMode.Final : LaneMode.Continuing);
+                    lanes[i] = (lane.Message, lane.Offset + take);
+                }
+            }
+
+            Sha3x4.Absorb(state, chunks, modes, digests);
+            for (var i = 0; i < 4; i++)
+            {
+                if (modes[i] == LaneMode.Final)
+                {
+                    order.Add(lanes[i]!.Value.Message);
+                    actual.Add(Convert.ToHexString(digests.AsSpan(i * Sha3x4.DigestLength, Sha3x4.DigestLength)));
+                    lanes[i] = null;
+                }
+            }
+        }
+
+        Assert.Equal(7, actual.Count);
+        for (var i = 0; i < order.Count; i++)
+        {
+            Assert.Equal(Convert.ToHexString(SHA3_256.HashData(order[i])), actual[i]);
+        }
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Large_inputs_written_side_by_side_match_one_at_a_time_and_a_truncated_one_fails_alone()
+    {
+        var folder = Path.Combine(_root, "large");
+        var inputs = WriteCtSlices(folder, [2100, 2150, 2100, 2200, 2100]).ToList();
+        var whole = File.ReadAllBytes(inputs[1]);
+        File.WriteAllBytes(inputs[1], whole.AsSpan(0, whole.Length - 5000).ToArray());
+        var engine = new DeidentificationEngine(Key);
+        var single = inputs.Select(p => engine.DeidentifyFile(p, Path.Combine(_root, "one"))).ToList();
+        var batch = new ConcurrentBag<DeidentificationResult>();
+
+        engine.DeidentifyFiles(inputs, Path.Combine(_root, "batch"), batch.Add, maxDegreeOfParallelism: 1);
+
+        Assert.Equal(inputs.Count, batch.Count);
+        var failed = Assert.Single(batch, r => r.Status == DeidentificationStatus.Failed);
+        Assert.Equal(inputs[1], failed.SourcePath);
+        Assert.Contains("truncated", failed.Reason, StringComparison.Ordinal);
+        foreach (var one in single.Where(r => r.Status == DeidentificationStatus.Deidentified))
+        {
+            var many = batch.Single(r => r.SourcePath == one.SourcePath);
+            var bytes = File.ReadAllBytes(many.OutputPath!);
+            Assert.Equal(File.ReadAllBytes(one.OutputPath!), bytes);
+            Assert.Equal(Convert.ToBase64String(SHA3_256.HashData(bytes)), many.Receipt!.OutputHash);
+            Assert.Equal(bytes.Length, many.Receipt.OutputLength);
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, "batch"), "*.tmp", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public void A_batch_writes_exactly_what_one_file_at_a_time_writes_with_receipts_hashing_the_output_bytes()
     {
@@ -143,11 +234,13 @@ public sealed class BatchDeidentificationTests : IDisposable
     }
 
     /// <summary>Eleven CT instances of one study: small ones, a 1 MB one and one above the in-memory limit.</summary>
-    private static string[] WriteMixedSizes(string folder)
+    private static string[] WriteMixedSizes(string folder) => WriteCtSlices(folder, [4, 4, 16, 64, 4, 512, 4, 2100, 8, 4, 30]);
+
+    /// <summary>CT instances of one study with square images of the given sides.</summary>
+    private static string[] WriteCtSlices(string folder, int[] sides)
     {
         var template = DicomFile.Open(EngineValidityTests.WriteStudy(Path.Combine(folder, "template"))[0]);
         var paths = new List<string>();
-        int[] sides = [4, 4, 16, 64, 4, 512, 4, 2100, 8, 4, 30];
         for (var i = 0; i < sides.Length; i++)
         {
             var d = template.Dataset;
@@ -156,7 +249,7 @@ public sealed class BatchDeidentificationTests : IDisposable
             d.SetValues<ushort>(new DicomTag(0x00280010), DicomVR.US, (ushort)sides[i]);
             d.SetValues<ushort>(new DicomTag(0x00280011), DicomVR.US, (ushort)sides[i]);
             d.SetValues<ushort>(new DicomTag(0x7FE00010), DicomVR.OW,
-                Enumerable.Range(0, sides[i] * sides[i]).Select(v => (ushort)(v * 7 % 4096)).ToArray());
+                Enumerable.Range(0, sides[i] * sides[i]).Select(v => (ushort)((v * 7) + i) % 4096).Select(v => (ushort)v).ToArray());
             template.FileMetaInformation.SetString(new DicomTag(0x00020003), DicomVR.UI, sop);
             var path = Path.Combine(folder, $"i{i:00}.dcm");
             template.Save(path);

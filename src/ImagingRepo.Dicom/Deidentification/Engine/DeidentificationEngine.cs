@@ -1,7 +1,10 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace ImagingRepo.Dicom.Deidentification;
 
@@ -121,13 +124,14 @@ public sealed class DeidentificationEngine
             // files are taken one at a time (large ones stream out at once, so threads stay balanced); small ones wait
             // in memory until there are four to hash together
             var pending = new List<(PreparedOutput Prepared, PooledBufferStream Bytes)>(GroupSize);
+            var large = new List<PreparedOutput>(GroupSize);
             try
             {
                 int index;
                 while ((index = Interlocked.Increment(ref next)) < sourcePaths.Count)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (Begin(sourcePaths[index], roots, pending, cancellationToken) is { } result)
+                    if (Begin(sourcePaths[index], roots, pending, large, cancellationToken) is { } result)
                     {
                         onResult(Count(result));
                     }
@@ -136,9 +140,15 @@ public sealed class DeidentificationEngine
                     {
                         WritePending(pending, onResult, cancellationToken);
                     }
+
+                    if (large.Count == GroupSize)
+                    {
+                        WriteLarge(large, onResult, cancellationToken);
+                    }
                 }
 
                 WritePending(pending, onResult, cancellationToken);
+                WriteLarge(large, onResult, cancellationToken);
             }
             finally
             {
@@ -156,21 +166,31 @@ public sealed class DeidentificationEngine
     /// <summary>Inputs up to this size are rewritten in memory and hashed four at a time; larger ones stream to disk.</summary>
     private const long InMemoryLimit = 8 << 20;
 
+    /// <summary>Bytes each lane of a large group hashes and writes per round: whole SHA3 blocks, about 1 MiB.</summary>
+    private const int ChunkSize = Sha3x4.Rate * 7710;
+
     /// <summary>
-    /// Reads and de-identifies one file; writes it at once when it is large (or the four-way hash is not available),
-    /// otherwise rewrites it into memory and adds it to <paramref name="pending"/>. Returns the result when the file is done.
+    /// Reads and de-identifies one file; writes it at once when the four-way hash is not available, otherwise adds it to
+    /// <paramref name="large"/> or rewrites it into memory and adds it to <paramref name="pending"/>. Returns the result
+    /// when the file is done.
     /// </summary>
     private DeidentificationResult? Begin(string path, OutputRoots roots, List<(PreparedOutput, PooledBufferStream)> pending,
-        CancellationToken cancellationToken) => Guard(path, () =>
+        List<PreparedOutput> large, CancellationToken cancellationToken) => Guard(path, () =>
     {
         if (Prepare(path, roots, out var prepared) is { } early)
         {
             return early;
         }
 
-        if (!Sha3x4.IsAccelerated || prepared!.SourceLength > InMemoryLimit)
+        if (!Sha3x4.IsAccelerated)
         {
             return WriteStreaming(prepared!, cancellationToken);
+        }
+
+        if (prepared!.SourceLength > InMemoryLimit)
+        {
+            large.Add(prepared);
+            return null;
         }
 
         var bytes = new PooledBufferStream((int)prepared.SourceLength + 4096);
@@ -222,6 +242,198 @@ public sealed class DeidentificationEngine
             }
 
             pending.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Writes large outputs side by side: each is planned (header bytes, pixel data as a range of its source), then all
+    /// are produced about 1 MiB per lane per round, hashed together and written, so none is ever held whole in memory.
+    /// Fewer than three stream one after the other through OpenSSL, which is as fast for one or two.
+    /// </summary>
+    private void WriteLarge(List<PreparedOutput> large, Action<DeidentificationResult> onResult, CancellationToken cancellationToken)
+    {
+        if (large.Count < 3)
+        {
+            foreach (var prepared in large)
+            {
+                onResult(Count(Guard(prepared.SourcePath, () => WriteStreaming(prepared, cancellationToken))));
+            }
+
+            large.Clear();
+            return;
+        }
+
+        var lanes = new LargeLane?[GroupSize];
+        try
+        {
+            for (var i = 0; i < large.Count; i++)
+            {
+                var prepared = large[i];
+                var lane = i;
+                if (Guard(prepared.SourcePath, () => StartLane(prepared, lanes, lane, cancellationToken)) is { } ended)
+                {
+                    onResult(Count(ended));
+                }
+            }
+
+            Span<Vector256<ulong>> state = new Vector256<ulong>[25];
+            var chunks = new ReadOnlyMemory<byte>[GroupSize];
+            var modes = new LaneMode[GroupSize];
+            var digests = new byte[GroupSize * Sha3x4.DigestLength];
+            while (Array.Exists(lanes, lane => lane is not null))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (var i = 0; i < GroupSize; i++)
+                {
+                    (chunks[i], modes[i]) = (default, LaneMode.Idle);
+                    if (lanes[i] is not { } lane)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        var remaining = lane.Length - lane.Plan.Produced;
+                        var take = (int)Math.Min(ChunkSize, remaining);
+                        if (lane.Plan.ReadNext(lane.Buffer.AsSpan(0, take)) != take)
+                        {
+                            throw new IOException("the output plan ended early");
+                        }
+
+                        (chunks[i], modes[i]) = (lane.Buffer.AsMemory(0, take), remaining < ChunkSize ? LaneMode.Final : LaneMode.Continuing);
+                    }
+#pragma warning disable CA1031 // one bad input must never stop the others: its failure becomes its result
+                    catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+                    {
+                        onResult(Count(FailLane(lanes, i, e)));
+                    }
+                }
+
+                Sha3x4.Absorb(state, chunks, modes, digests);
+                for (var i = 0; i < GroupSize; i++)
+                {
+                    if (modes[i] == LaneMode.Idle || lanes[i] is not { } lane)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        RandomAccess.Write(lane.Handle, chunks[i].Span, lane.Plan.Produced - chunks[i].Length);
+                        if (modes[i] == LaneMode.Final)
+                        {
+                            lane.Handle.Dispose();
+                            var result = Publish(lane.Prepared, lane.Temp, digests.AsSpan(i * Sha3x4.DigestLength, Sha3x4.DigestLength),
+                                lane.Length, cancellationToken);
+                            lane.Release();
+                            lanes[i] = null;
+                            onResult(Count(result));
+                        }
+                    }
+#pragma warning disable CA1031 // as above
+                    catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+                    {
+                        onResult(Count(FailLane(lanes, i, e)));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+            {
+                lane?.Abandon();
+            }
+
+            large.Clear();
+        }
+    }
+
+    /// <summary>Plans one large output and opens its temporary file in lane <paramref name="index"/>; a result only when it failed or streamed.</summary>
+    private DeidentificationResult? StartLane(PreparedOutput prepared, LargeLane?[] lanes, int index, CancellationToken cancellationToken)
+    {
+        var plan = new OutputPlan(InMemoryLimit);
+        try
+        {
+            prepared.File.WriteTo(plan);
+            plan.Flush();
+        }
+        catch (OutputPlanTooLargeException)
+        {
+            // a large value that must be transformed (byte order, mask) on the way: stream it instead
+            plan.Dispose();
+            return WriteStreaming(prepared, cancellationToken);
+        }
+        catch
+        {
+            plan.Dispose();
+            throw;
+        }
+
+        var temp = TempPathFor(prepared.Target);
+        try
+        {
+            lanes[index] = new LargeLane(prepared, plan, temp, File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None),
+                ArrayPool<byte>.Shared.Rent(ChunkSize));
+            return null;
+        }
+        catch
+        {
+            plan.Dispose();
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static DeidentificationResult FailLane(LargeLane?[] lanes, int index, Exception e)
+    {
+        var lane = lanes[index]!;
+        lanes[index] = null;
+        lane.Abandon();
+        return new DeidentificationResult(lane.Prepared.SourcePath, DeidentificationStatus.Failed, null, Describe(e), null);
+    }
+
+    /// <summary>One large output being written: its plan, temporary file and chunk buffer.</summary>
+    private sealed class LargeLane(PreparedOutput prepared, OutputPlan plan, string temp, SafeFileHandle handle, byte[] buffer)
+    {
+        private bool _released;
+
+        public PreparedOutput Prepared { get; } = prepared;
+
+        public OutputPlan Plan { get; } = plan;
+
+        public long Length { get; } = plan.Length;
+
+        public string Temp { get; } = temp;
+
+        public SafeFileHandle Handle { get; } = handle;
+
+        public byte[] Buffer { get; } = buffer;
+
+        /// <summary>Returns the buffer and closes the plan once the output is in place.</summary>
+        public void Release()
+        {
+            if (!_released)
+            {
+                _released = true;
+                Plan.Dispose();
+                ArrayPool<byte>.Shared.Return(Buffer);
+            }
+        }
+
+        /// <summary>Closes and deletes the unfinished temporary file, then releases.</summary>
+        public void Abandon()
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            Handle.Dispose();
+            File.Delete(Temp);
+            Release();
         }
     }
 

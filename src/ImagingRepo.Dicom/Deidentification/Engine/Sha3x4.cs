@@ -19,7 +19,7 @@ namespace ImagingRepo.Dicom.Deidentification;
 internal static partial class Sha3x4
 {
     /// <summary>The SHA3-256 rate: bytes absorbed per permutation.</summary>
-    private const int Rate = 136;
+    public const int Rate = 136;
 
     /// <summary>The digest length in bytes.</summary>
     public const int DigestLength = 32;
@@ -58,27 +58,59 @@ internal static partial class Sha3x4
 
         Span<Vector256<ulong>> state = stackalloc Vector256<ulong>[25];
         state.Clear();
+        Span<LaneMode> modes = [LaneMode.Idle, LaneMode.Idle, LaneMode.Idle, LaneMode.Idle];
+        modes[..messages.Length].Fill(LaneMode.Final);
+        Absorb(state, messages, modes, digests);
+    }
+
+    /// <summary>
+    /// Absorbs one chunk per lane into four states side by side. A continuing lane's chunk is a whole number of blocks,
+    /// the same number for every continuing lane; a final lane's chunk is the message's tail, shorter than that (any
+    /// length when no lane continues), and its digest goes to <paramref name="digests"/> at 32 × lane. Idle lanes
+    /// absorb zeros: whatever they held is lost.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Absorb(Span<Vector256<ulong>> state, ReadOnlySpan<ReadOnlyMemory<byte>> chunks, ReadOnlySpan<LaneMode> modes,
+        Span<byte> digests)
+    {
         Span<byte> padded = stackalloc byte[4 * Rate];
 
-        // message i ends with its padded block number lastBlock[i]; lanes without a message absorb zeros
+        // lane i takes whole blocks below fullBlocks[i], then (when final) its padded block, then zeros
+        Span<long> fullBlocks = stackalloc long[4];
         Span<long> lastBlock = stackalloc long[4];
         var blocks = 0L;
         for (var i = 0; i < 4; i++)
         {
-            lastBlock[i] = i < messages.Length ? messages[i].Length / Rate : -1;
-            blocks = Math.Max(blocks, lastBlock[i] + 1);
-            if (i < messages.Length)
+            var mode = i < modes.Length ? modes[i] : LaneMode.Idle;
+            var length = mode == LaneMode.Idle ? 0 : chunks[i].Length;
+            fullBlocks[i] = length / Rate;
+            lastBlock[i] = mode == LaneMode.Final ? fullBlocks[i] : -1;
+            if (mode == LaneMode.Continuing && length % Rate != 0)
             {
-                Pad(messages[i].Span[(int)(lastBlock[i] * Rate)..], padded.Slice(i * Rate, Rate));
+                throw new ArgumentException("a continuing lane's chunk must be a whole number of blocks", nameof(chunks));
+            }
+
+            blocks = Math.Max(blocks, mode == LaneMode.Final ? fullBlocks[i] + 1 : fullBlocks[i]);
+            if (mode == LaneMode.Final)
+            {
+                Pad(chunks[i].Span[(int)(fullBlocks[i] * Rate)..], padded.Slice(i * Rate, Rate));
+            }
+        }
+
+        for (var i = 0; i < modes.Length; i++)
+        {
+            if (modes[i] == LaneMode.Continuing && fullBlocks[i] != blocks)
+            {
+                throw new ArgumentException("continuing lanes need chunks of one length, longer than every final lane's", nameof(chunks));
             }
         }
 
         for (var block = 0L; block < blocks; block++)
         {
-            var b0 = BlockOf(messages, padded, lastBlock, 0, block);
-            var b1 = BlockOf(messages, padded, lastBlock, 1, block);
-            var b2 = BlockOf(messages, padded, lastBlock, 2, block);
-            var b3 = BlockOf(messages, padded, lastBlock, 3, block);
+            var b0 = BlockOf(chunks, padded, fullBlocks, lastBlock, 0, block);
+            var b1 = BlockOf(chunks, padded, fullBlocks, lastBlock, 1, block);
+            var b2 = BlockOf(chunks, padded, fullBlocks, lastBlock, 2, block);
+            var b3 = BlockOf(chunks, padded, fullBlocks, lastBlock, 3, block);
             for (var lane = 0; lane < 16; lane += 4)
             {
                 // four lanes of each message, transposed so that each vector holds one lane of all four
@@ -94,7 +126,7 @@ internal static partial class Sha3x4
 
             state[16] ^= Vector256.Create(LaneAt(b0, 16), LaneAt(b1, 16), LaneAt(b2, 16), LaneAt(b3, 16));
             Permute(state);
-            for (var i = 0; i < messages.Length; i++)
+            for (var i = 0; i < 4; i++)
             {
                 if (lastBlock[i] == block)
                 {
@@ -108,12 +140,21 @@ internal static partial class Sha3x4
         }
     }
 
-    private static ReadOnlySpan<byte> BlockOf(ReadOnlySpan<ReadOnlyMemory<byte>> messages, ReadOnlySpan<byte> padded,
-        ReadOnlySpan<long> lastBlock, int i, long block)
+    /// <summary>Zeroes one lane of four states: the lane starts a new message.</summary>
+    internal static void ResetLane(Span<Vector256<ulong>> state, int lane)
     {
-        if (block < lastBlock[i])
+        for (var i = 0; i < 25; i++)
         {
-            return messages[i].Span.Slice((int)(block * Rate), Rate);
+            state[i] = state[i].WithElement(lane, 0UL);
+        }
+    }
+
+    private static ReadOnlySpan<byte> BlockOf(ReadOnlySpan<ReadOnlyMemory<byte>> chunks, ReadOnlySpan<byte> padded,
+        ReadOnlySpan<long> fullBlocks, ReadOnlySpan<long> lastBlock, int i, long block)
+    {
+        if (block < fullBlocks[i])
+        {
+            return chunks[i].Span.Slice((int)(block * Rate), Rate);
         }
 
         return block == lastBlock[i] ? padded.Slice(i * Rate, Rate) : ZeroBlock;
@@ -148,4 +189,17 @@ internal static partial class Sha3x4
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Rotate56(Vector256<ulong> value) =>
         Avx2.Shuffle(value.AsByte(), Vector256.Create((byte)1, 2, 3, 4, 5, 6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8, 1, 2, 3, 4, 5, 6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8)).AsUInt64();
+}
+
+/// <summary>What a lane of <see cref="Sha3x4.Absorb"/> does with its chunk.</summary>
+internal enum LaneMode
+{
+    /// <summary>No message: the lane absorbs zeros.</summary>
+    Idle,
+
+    /// <summary>A middle chunk of a message: whole blocks.</summary>
+    Continuing,
+
+    /// <summary>The last chunk of a message: padded, and the digest taken.</summary>
+    Final,
 }
