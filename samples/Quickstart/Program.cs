@@ -40,7 +40,8 @@ Console.WriteLine();
 // 1. De-identify a study (PS3.15 Basic Profile, keyed pseudonyms) into the data lake.
 var sourceFiles = SyntheticStudy.Write(hospital, series: 2, instancesPerSeries: 3);
 var engine = new DeidentificationEngine(DeidentificationKey.Generate());
-var results = sourceFiles.Select(f => engine.DeidentifyFile(f, lake)).ToList();
+var results = new System.Collections.Concurrent.ConcurrentBag<DeidentificationResult>();
+engine.DeidentifyFiles(sourceFiles, lake, results.Add); // in parallel, receipts hashed four files at a time
 var written = results.Where(r => r.Status == DeidentificationStatus.Deidentified).ToList();
 var leaked = written.Count(r => File.ReadAllText(r.OutputPath!).Contains(SyntheticStudy.PatientName, StringComparison.Ordinal));
 Console.WriteLine($"1. de-identified {written.Count} of {sourceFiles.Count} instances into the data lake " +
