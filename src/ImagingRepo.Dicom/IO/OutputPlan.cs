@@ -7,7 +7,7 @@ namespace ImagingRepo.Dicom;
 /// source file (value sources recognise it and record a range instead of copying). <see cref="ReadNext"/> then produces
 /// the output chunk by chunk, so several large outputs can be hashed side by side without holding any of them whole.
 /// </summary>
-internal sealed class OutputPlan(long memoryLimit) : Stream
+internal sealed class OutputPlan(long memoryLimit) : WriteOnlyStream
 {
     private readonly List<Segment> _segments = [];
     private readonly MemoryStream _pending = new();
@@ -23,26 +23,12 @@ internal sealed class OutputPlan(long memoryLimit) : Stream
     /// <summary>Bytes produced by <see cref="ReadNext"/> so far.</summary>
     public long Produced { get; private set; }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Position
-    {
-        get => Length;
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Records <paramref name="length"/> bytes of <paramref name="path"/> at <paramref name="offset"/>, copied as they are.</summary>
     public void AddFileRange(string path, long offset, long length)
     {
         FlushPending();
         _segments.Add(new Segment(null, path, offset, length));
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -89,12 +75,6 @@ internal sealed class OutputPlan(long memoryLimit) : Stream
         Produced += total;
         return total;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

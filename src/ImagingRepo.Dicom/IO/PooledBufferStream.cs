@@ -6,7 +6,7 @@ namespace ImagingRepo.Dicom;
 /// A write-only stream into one pooled array, for outputs that are hashed whole before they reach a file. Value sources
 /// recognise it and read large values straight into <see cref="GetSpan"/>, so pixel data is copied once, not twice.
 /// </summary>
-internal sealed class PooledBufferStream(int initialCapacity) : Stream
+internal sealed class PooledBufferStream(int initialCapacity) : WriteOnlyStream
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 4096));
     private int _length;
@@ -14,19 +14,7 @@ internal sealed class PooledBufferStream(int initialCapacity) : Stream
     /// <summary>The bytes written so far.</summary>
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
     public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>A span of at least <paramref name="size"/> bytes at the end of the written data; <see cref="Advance"/> commits it.</summary>
     public Span<byte> GetSpan(int size)
@@ -38,25 +26,11 @@ internal sealed class PooledBufferStream(int initialCapacity) : Stream
     /// <summary>Commits <paramref name="count"/> bytes written into the last <see cref="GetSpan"/>.</summary>
     public void Advance(int count) => _length += count;
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         buffer.CopyTo(GetSpan(buffer.Length));
         _length += buffer.Length;
     }
-
-    public override void WriteByte(byte value) => Write([value]);
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
