@@ -102,7 +102,7 @@ internal static class DeidCommand
         Directory.CreateDirectory(outputRoot);
         var files = File.Exists(input)
             ? [Path.GetFullPath(input)]
-            : Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+            : Directory.EnumerateFiles(Path.GetFullPath(input), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
 
         using var journal = journalFile is null ? null : new ReidentificationJournal(journalFile);
         DeidentificationEngine engine;
