@@ -31,7 +31,7 @@ internal static class DicomDatasetReader
 
     public static void ReadInto(DicomStreamReader reader, DicomDataset root)
     {
-        var arena = new ValueArena();
+        var arena = new ValueArena(reader.SourceLength);
         var datasets = new Stack<DicomDataset>();
         var sequences = new Stack<DicomSequence>();
         DicomFragmentSequence? fragments = null;
@@ -83,11 +83,13 @@ internal static class DicomDatasetReader
     }
 
     /// <summary>Copies small values into 16 KiB chunks so a dataset costs a few arrays, not one per element.</summary>
-    private sealed class ValueArena
+    /// <param name="sourceLength">The input's length when known: a small file gets a first chunk of its own size.</param>
+    private sealed class ValueArena(long sourceLength)
     {
         private const int ChunkSize = 16 * 1024;
         private byte[] chunk = [];
         private int used;
+        private bool first = true;
 
         public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> value)
         {
@@ -103,8 +105,11 @@ internal static class DicomDatasetReader
 
             if (chunk.Length - used < value.Length)
             {
-                chunk = new byte[ChunkSize];
+                // values are copied in before they are exposed, and the tail is never exposed: no need to zero it
+                var size = first && sourceLength > 0 ? (int)Math.Clamp(sourceLength, value.Length, ChunkSize) : ChunkSize;
+                chunk = GC.AllocateUninitializedArray<byte>(size);
                 used = 0;
+                first = false;
             }
 
             value.CopyTo(chunk.AsSpan(used));
