@@ -75,48 +75,55 @@ public sealed record DeidentificationReceipt
     /// <returns>The JSON text, without a line break.</returns>
     public string ToJsonLine()
     {
-        // written by hand with Utf8JsonWriter: the same JSON as the serializer's, without the hundred generic
-        // metadata methods a short CLI run would otherwise JIT for its first receipt
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        var buffer = new ArrayBufferWriter<byte>(2048);
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartObject();
-            json.WriteString("profile", Profile);
-            json.WriteString("tableEdition", TableEdition);
-            WriteArray(json, "options", Options);
-            WriteArray(json, "methodCodes", MethodCodes);
-            WriteStringUnlessNull(json, "policyName", PolicyName);
-            json.WriteNumber("policyVersion", PolicyVersion);
-            json.WriteString("keyFingerprint", KeyFingerprint);
-            json.WriteString("disposition", Disposition);
-            WriteStringUnlessNull(json, "quarantineReason", QuarantineReason);
-            json.WriteString("outputPath", OutputPath);
-            json.WriteString("outputSopInstanceUid", OutputSopInstanceUid);
-            WriteStringUnlessNull(json, "outputStudyInstanceUid", OutputStudyInstanceUid);
-            WriteStringUnlessNull(json, "outputSeriesInstanceUid", OutputSeriesInstanceUid);
-            json.WriteNumber("outputLength", OutputLength);
-            json.WriteString("outputHashType", OutputHashType);
-            json.WriteString("outputHash", OutputHash);
-            json.WriteBoolean("pixelsCleaned", PixelsCleaned);
-            json.WriteStartObject("actionCounts");
-            foreach (var (action, count) in ActionCounts)
-            {
-                json.WriteNumber(action, count);
-            }
-
-            json.WriteEndObject();
-            json.WriteStartObject("tags");
-            foreach (var (action, tags) in Tags)
-            {
-                WriteArray(json, action, tags);
-            }
-
-            json.WriteEndObject();
-            json.WriteString("timestamp", Timestamp);
-            json.WriteEndObject();
+            WriteJson(json);
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Writes the receipt as one JSON object: by hand, the same JSON as the serializer's, without the hundred generic
+    /// metadata methods a short CLI run would otherwise JIT for its first receipt.
+    /// </summary>
+    internal void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("profile", Profile);
+        json.WriteString("tableEdition", TableEdition);
+        WriteArray(json, "options", Options);
+        WriteArray(json, "methodCodes", MethodCodes);
+        WriteStringUnlessNull(json, "policyName", PolicyName);
+        json.WriteNumber("policyVersion", PolicyVersion);
+        json.WriteString("keyFingerprint", KeyFingerprint);
+        json.WriteString("disposition", Disposition);
+        WriteStringUnlessNull(json, "quarantineReason", QuarantineReason);
+        json.WriteString("outputPath", OutputPath);
+        json.WriteString("outputSopInstanceUid", OutputSopInstanceUid);
+        WriteStringUnlessNull(json, "outputStudyInstanceUid", OutputStudyInstanceUid);
+        WriteStringUnlessNull(json, "outputSeriesInstanceUid", OutputSeriesInstanceUid);
+        json.WriteNumber("outputLength", OutputLength);
+        json.WriteString("outputHashType", OutputHashType);
+        json.WriteString("outputHash", OutputHash);
+        json.WriteBoolean("pixelsCleaned", PixelsCleaned);
+        json.WriteStartObject("actionCounts");
+        foreach (var (action, count) in ActionCounts)
+        {
+            json.WriteNumber(action, count);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartObject("tags");
+        foreach (var (action, tags) in Tags)
+        {
+            WriteArray(json, action, tags);
+        }
+
+        json.WriteEndObject();
+        json.WriteString("timestamp", Timestamp);
+        json.WriteEndObject();
     }
 
     private static void WriteArray(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
