@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Diagnostics.Metrics;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
@@ -29,6 +30,8 @@ public sealed class DeidentificationEngine
     private readonly IReadOnlyList<string> _optionNames;
     private readonly IReadOnlyList<string> _codes;
     private readonly ConcurrentDictionary<string, byte> _createdFolders = new(StringComparer.Ordinal);
+    private readonly string _tempPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + "-";
+    private long _tempCounter;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="key">The project's pseudonymization key.</param>
@@ -578,7 +581,9 @@ public sealed class DeidentificationEngine
             _createdFolders.TryAdd(folder, 0);
         }
 
-        return Path.Combine(folder, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
+        // unique per engine and call without asking the kernel for randomness per file; CreateNew catches the rest
+        var suffix = _tempPrefix + Interlocked.Increment(ref _tempCounter).ToString("x", CultureInfo.InvariantCulture);
+        return Path.Combine(folder, "." + Path.GetFileName(target) + "." + suffix + ".tmp");
     }
 
     /// <summary>Renames the finished temporary file into place and writes the journal entry and the receipt.</summary>

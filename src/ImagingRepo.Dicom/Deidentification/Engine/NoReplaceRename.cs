@@ -24,7 +24,19 @@ internal static partial class NoReplaceRename
     {
         if (OperatingSystem.IsLinux() && !s_unsupported)
         {
-            if (RenameAt2(CurrentDirectory, source, CurrentDirectory, target, NoReplace) == 0)
+            int result;
+            try
+            {
+                result = RenameAt2(CurrentDirectory, source, CurrentDirectory, target, NoReplace);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // a C library without the renameat2 wrapper (glibc before 2.28)
+                s_unsupported = true;
+                return FallbackMove(source, target);
+            }
+
+            if (result == 0)
             {
                 return true;
             }
@@ -43,6 +55,11 @@ internal static partial class NoReplaceRename
             s_unsupported = true;
         }
 
+        return FallbackMove(source, target);
+    }
+
+    private static bool FallbackMove(string source, string target)
+    {
         try
         {
             File.Move(source, target, overwrite: false);
