@@ -233,6 +233,42 @@ public sealed class BatchDeidentificationTests : IDisposable
         }
     }
 
+    [Fact]
+    public void An_output_plan_produces_the_file_bytes_and_says_so_when_the_source_shrank()
+    {
+        var path = WriteCtSlices(Path.Combine(_root, "plan"), [700])[0];
+        var file = DicomFile.Open(path);
+        using var expected = new MemoryStream();
+        file.WriteTo(expected);
+
+        using (var plan = new OutputPlan(1 << 20))
+        {
+            file.WriteTo(plan);
+            Assert.Equal(expected.Length, plan.Length);
+            var produced = new MemoryStream();
+            var chunk = new byte[Sha3x4.Rate * 100];
+            int read;
+            while ((read = plan.ReadNext(chunk)) > 0)
+            {
+                produced.Write(chunk, 0, read);
+            }
+
+            Assert.Equal(expected.ToArray(), produced.ToArray());
+        }
+
+        using (var plan = new OutputPlan(1 << 20))
+        {
+            file.WriteTo(plan);
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+            {
+                stream.SetLength(stream.Length - 1000);
+            }
+
+            var e = Assert.Throws<DicomReadException>(() => plan.ReadNext(new byte[plan.Length]));
+            Assert.Contains("ended", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Eleven CT instances of one study: small ones, a 1 MB one and one above the in-memory limit.</summary>
     private static string[] WriteMixedSizes(string folder) => WriteCtSlices(folder, [4, 4, 16, 64, 4, 512, 4, 2100, 8, 4, 30]);
 
