@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
@@ -299,22 +299,13 @@ public sealed class DeidentificationEngine
                         continue;
                     }
 
-                    try
+                    var remaining = lane.Length - lane.Plan.Produced;
+                    var take = (int)Math.Min(ChunkSize, remaining);
+                    if (RunLaneStep(lanes, i, onResult, () => lane.Plan.ReadNext(lane.Buffer.AsSpan(0, take)) == take
+                        ? null
+                        : throw new IOException("the output plan ended early")))
                     {
-                        var remaining = lane.Length - lane.Plan.Produced;
-                        var take = (int)Math.Min(ChunkSize, remaining);
-                        if (lane.Plan.ReadNext(lane.Buffer.AsSpan(0, take)) != take)
-                        {
-                            throw new IOException("the output plan ended early");
-                        }
-
                         (chunks[i], modes[i]) = (lane.Buffer.AsMemory(0, take), remaining < ChunkSize ? LaneMode.Final : LaneMode.Continuing);
-                    }
-#pragma warning disable CA1031 // one bad input must never stop the others: its failure becomes its result
-                    catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-                    {
-                        onResult(Count(FailLane(lanes, i, e)));
                     }
                 }
 
@@ -326,25 +317,21 @@ public sealed class DeidentificationEngine
                         continue;
                     }
 
-                    try
+                    var (chunk, final) = (chunks[i], modes[i] == LaneMode.Final);
+                    var digest = digests.AsMemory(i * Sha3x4.DigestLength, Sha3x4.DigestLength);
+                    RunLaneStep(lanes, i, onResult, () =>
                     {
-                        RandomAccess.Write(lane.Handle, chunks[i].Span, lane.Plan.Produced - chunks[i].Length);
-                        if (modes[i] == LaneMode.Final)
+                        RandomAccess.Write(lane.Handle, chunk.Span, lane.Plan.Produced - chunk.Length);
+                        if (!final)
                         {
-                            lane.Handle.Dispose();
-                            var result = Publish(lane.Prepared, lane.Temp, digests.AsSpan(i * Sha3x4.DigestLength, Sha3x4.DigestLength),
-                                lane.Length, cancellationToken);
-                            lane.Release();
-                            lanes[i] = null;
-                            onResult(Count(result));
+                            return null;
                         }
-                    }
-#pragma warning disable CA1031 // as above
-                    catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-                    {
-                        onResult(Count(FailLane(lanes, i, e)));
-                    }
+
+                        lane.Handle.Dispose();
+                        var result = Publish(lane.Prepared, lane.Temp, digest.Span, lane.Length, cancellationToken);
+                        lane.Release();
+                        return result;
+                    });
                 }
             }
         }
@@ -395,12 +382,23 @@ public sealed class DeidentificationEngine
         }
     }
 
-    private static DeidentificationResult FailLane(LargeLane?[] lanes, int index, Exception e)
+    /// <summary>
+    /// Runs one step of lane <paramref name="index"/>. A result (the output is in place) or a failure ends the lane and is
+    /// reported; a failure abandons only this lane's file. Returns whether the lane goes on.
+    /// </summary>
+    private static bool RunLaneStep(LargeLane?[] lanes, int index, Action<DeidentificationResult> onResult,
+        Func<DeidentificationResult?> step)
     {
         var lane = lanes[index]!;
+        if (Guard(lane.Prepared.SourcePath, step) is not { } ended)
+        {
+            return true;
+        }
+
         lanes[index] = null;
         lane.Abandon();
-        return new DeidentificationResult(lane.Prepared.SourcePath, DeidentificationStatus.Failed, null, Describe(e), null);
+        onResult(Count(ended));
+        return false;
     }
 
     /// <summary>One large output being written: its plan, temporary file and chunk buffer.</summary>
