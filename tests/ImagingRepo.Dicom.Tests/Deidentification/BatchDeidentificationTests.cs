@@ -209,6 +209,29 @@ public sealed class BatchDeidentificationTests : IDisposable
     }
 
     [Fact]
+    public void An_instance_twice_in_a_new_folder_is_written_once_and_an_engine_writes_again_after_its_output_was_deleted()
+    {
+        var inputs = WriteCtSlices(Path.Combine(_root, "in"), [4, 4, 8]);
+        var engine = new DeidentificationEngine(Key);
+        var output = Path.Combine(_root, "out");
+
+        // the series folder is new, so the engine does not ask for existing outputs: the rename that never replaces
+        // must catch the second copy
+        var first = new ConcurrentBag<DeidentificationResult>();
+        engine.DeidentifyFiles([.. inputs, inputs[1]], output, first.Add, maxDegreeOfParallelism: 1);
+        Assert.Equal(3, first.Count(r => r.Status == DeidentificationStatus.Deidentified));
+        Assert.Single(first, r => r.Status == DeidentificationStatus.Skipped && r.SourcePath == inputs[1]);
+        var written = Directory.EnumerateFiles(output, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, written.Count);
+
+        Directory.Delete(output, recursive: true);
+        var second = new ConcurrentBag<DeidentificationResult>();
+        engine.DeidentifyFiles(inputs, output, second.Add);
+        Assert.All(second, r => Assert.Equal(DeidentificationStatus.Deidentified, r.Status));
+        Assert.Equal(written, Directory.EnumerateFiles(output, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_cancelled_batch_leaves_only_whole_outputs()
     {
         var inputs = WriteMixedSizes(Path.Combine(_root, "in"));

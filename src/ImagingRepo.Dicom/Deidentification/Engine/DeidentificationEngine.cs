@@ -29,7 +29,6 @@ public sealed class DeidentificationEngine
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<string> _optionNames;
     private readonly IReadOnlyList<string> _codes;
-    private readonly ConcurrentDictionary<string, byte> _createdFolders = new(StringComparer.Ordinal);
     private readonly string _tempPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + "-";
     private long _tempCounter;
 
@@ -511,7 +510,8 @@ public sealed class DeidentificationEngine
         var relative = Path.Combine(SafeName(subject, "unknown-subject"), SafeName(study, "unknown-study"),
             SafeName(series, "unknown-series"), SafeName(newSop, "unknown-instance") + ".dcm");
         var target = Path.Combine(risk is null ? roots.Output : roots.Quarantine, relative);
-        if (File.Exists(target))
+        // a rerun skips what is done; a folder this run created holds nothing done before, so ask only for older ones
+        if (!roots.EnsureFolder(Path.GetDirectoryName(target)!) && File.Exists(target))
         {
             return new DeidentificationResult(sourcePath, DeidentificationStatus.Skipped, target, null, null);
         }
@@ -569,24 +569,12 @@ public sealed class DeidentificationEngine
         }
     }
 
+    /// <summary>A temporary name next to <paramref name="target"/>, whose folder <see cref="Prepare"/> made sure of.</summary>
     private string TempPathFor(string target)
     {
-        var folder = Path.GetDirectoryName(target)!;
-        if (!_createdFolders.ContainsKey(folder))
-        {
-            // a series folder holds many instances: ask the file system once, not once per file
-            Directory.CreateDirectory(folder);
-            if (_createdFolders.Count >= 4096)
-            {
-                _createdFolders.Clear();
-            }
-
-            _createdFolders.TryAdd(folder, 0);
-        }
-
         // unique per engine and call without asking the kernel for randomness per file; CreateNew catches the rest
         var suffix = _tempPrefix + Interlocked.Increment(ref _tempCounter).ToString("x", CultureInfo.InvariantCulture);
-        return Path.Combine(folder, "." + Path.GetFileName(target) + "." + suffix + ".tmp");
+        return Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + suffix + ".tmp");
     }
 
     /// <summary>Renames the finished temporary file into place and writes the journal entry and the receipt.</summary>
@@ -620,10 +608,7 @@ public sealed class DeidentificationEngine
             OutputHash = Convert.ToBase64String(hash),
             PixelsCleaned = prepared.PixelsCleaned,
             ActionCounts = report.Counts,
-            Tags = report.Tags.ToDictionary(
-                kv => kv.Key,
-                kv => (IReadOnlyList<string>)[.. kv.Value.Order().Select(t => new DicomTag(t).ToString())],
-                StringComparer.Ordinal),
+            Tags = TagLists(report.Tags),
             Timestamp = _time.GetUtcNow(),
         };
 
@@ -632,12 +617,81 @@ public sealed class DeidentificationEngine
             prepared.Risk, receipt);
     }
 
+    /// <summary>Each action's tags, sorted, as <c>(GGGG,EEEE)</c> text.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> TagLists(IReadOnlyDictionary<string, HashSet<uint>> tags)
+    {
+        var lists = new Dictionary<string, IReadOnlyList<string>>(tags.Count, StringComparer.Ordinal);
+        foreach (var (action, set) in tags)
+        {
+            var sorted = new uint[set.Count];
+            set.CopyTo(sorted);
+            Array.Sort(sorted);
+            var names = new string[sorted.Length];
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                names[i] = TagName(sorted[i]);
+            }
+
+            lists[action] = names;
+        }
+
+        return lists;
+    }
+
+    /// <summary>
+    /// A tag's text, cached: the profile's tags recur in every receipt. Private tags vary freely, so the cache stops
+    /// growing at a bound and later ones are formatted each time.
+    /// </summary>
+    private static string TagName(uint tag)
+    {
+        if (TagNames.TryGetValue(tag, out var name))
+        {
+            return name;
+        }
+
+        name = new DicomTag(tag).ToString();
+        if (TagNames.Count < 8192)
+        {
+            TagNames.TryAdd(tag, name);
+        }
+
+        return name;
+    }
+
+    private static readonly ConcurrentDictionary<uint, string> TagNames = new();
+
     /// <summary>Where outputs and quarantined outputs go.</summary>
     private sealed class OutputRoots(string output, string? quarantine)
     {
+        /// <summary>Folders seen in this call, and whether this call created them.</summary>
+        private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
+
         public string Output { get; } = output;
 
         public string Quarantine { get; } = quarantine ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(output)) + "-quarantine";
+
+        /// <summary>
+        /// Creates <paramref name="folder"/> if needed, asking the file system once per folder rather than once per file
+        /// (a series folder holds many instances). Returns whether it did not exist before this call.
+        /// </summary>
+        public bool EnsureFolder(string folder)
+        {
+            if (_folders.TryGetValue(folder, out var created))
+            {
+                return created;
+            }
+
+            created = !Directory.Exists(folder);
+            Directory.CreateDirectory(folder);
+            if (_folders.Count >= 4096)
+            {
+                // forgetting is safe: a forgotten folder is only asked about again, and counted as not created
+                _folders.Clear();
+            }
+
+            _folders.TryAdd(folder, created);
+            return created;
+        }
     }
 
     /// <summary>A file read and de-identified in memory (the header; pixel data still in the source), not yet written.</summary>

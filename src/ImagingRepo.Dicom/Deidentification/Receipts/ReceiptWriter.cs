@@ -6,9 +6,11 @@ namespace ImagingRepo.Dicom.Deidentification;
 /// <summary>Appends receipts as JSON lines to one file; safe to call from parallel workers.</summary>
 public sealed class ReceiptWriter : IDisposable
 {
+    /// <summary>Each thread's line buffer: receipts are formatted outside the lock, so workers only queue for the write.</summary>
+    [ThreadStatic]
+    private static LineBuffer? t_line;
+
     private readonly FileStream _stream;
-    private readonly ArrayBufferWriter<byte> _line = new(4096);
-    private readonly Utf8JsonWriter _json;
     private readonly Lock _gate = new();
 
     /// <summary>Opens (creating or appending to) a receipts file.</summary>
@@ -22,7 +24,6 @@ public sealed class ReceiptWriter : IDisposable
         }
 
         _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 0, FileOptions.None);
-        _json = new Utf8JsonWriter(_line);
     }
 
     /// <summary>Appends one receipt and writes it through, so a crash loses at most the line being written.</summary>
@@ -30,16 +31,10 @@ public sealed class ReceiptWriter : IDisposable
     public void Write(DeidentificationReceipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
+        var line = (t_line ??= new LineBuffer()).Format(receipt);
         lock (_gate)
         {
-            // UTF-8 straight into one reused buffer, line and newline in one write: no string per receipt
-            _line.ResetWrittenCount();
-            _json.Reset();
-            receipt.WriteJson(_json);
-            _json.Flush();
-            _line.GetSpan(1)[0] = (byte)'\n';
-            _line.Advance(1);
-            _stream.Write(_line.WrittenSpan);
+            _stream.Write(line);
         }
     }
 
@@ -48,8 +43,27 @@ public sealed class ReceiptWriter : IDisposable
     {
         lock (_gate)
         {
-            _json.Dispose();
             _stream.Dispose();
+        }
+    }
+
+    /// <summary>One reused buffer a receipt is written into as UTF-8 JSON and a newline: no string per receipt.</summary>
+    private sealed class LineBuffer
+    {
+        private readonly ArrayBufferWriter<byte> _bytes = new(4096);
+        private readonly Utf8JsonWriter _json;
+
+        public LineBuffer() => _json = new Utf8JsonWriter(_bytes);
+
+        public ReadOnlySpan<byte> Format(DeidentificationReceipt receipt)
+        {
+            _bytes.ResetWrittenCount();
+            _json.Reset();
+            receipt.WriteJson(_json);
+            _json.Flush();
+            _bytes.GetSpan(1)[0] = (byte)'\n';
+            _bytes.Advance(1);
+            return _bytes.WrittenSpan;
         }
     }
 }
