@@ -24,6 +24,9 @@ public sealed class DeidentificationEngine
     private static readonly Meter Meter = new(TelemetryName);
     private static readonly Counter<long> Files = Meter.CreateCounter<long>("imagingrepo.deid.files", description: "Files processed, by status");
 
+    /// <summary>Tag texts for receipts, filled by <see cref="TagName"/>.</summary>
+    private static readonly ConcurrentDictionary<uint, string> TagNames = new();
+
     private readonly ProfileRules _rules;
     private readonly InstanceDeidentifier _instance;
     private readonly TimeProvider _time;
@@ -657,8 +660,6 @@ public sealed class DeidentificationEngine
 
         return name;
     }
-
-    private static readonly ConcurrentDictionary<uint, string> TagNames = new();
 
     /// <summary>Where outputs and quarantined outputs go.</summary>
     private sealed class OutputRoots(string output, string? quarantine)
