@@ -37,7 +37,8 @@ public sealed class HardhatServerTests(HardhatServer server) : IClassFixture<Har
         var before = ParseQuantity((await CallAsync(http, "eth_blockNumber")).GetString()!);
         await CallAsync(http, "evm_mine");
         var after = ParseQuantity((await CallAsync(http, "eth_blockNumber")).GetString()!);
-        Assert.Equal(before + 1, after);
+        // other test classes share the node and may mine blocks of their own in between
+        Assert.True(after >= before + 1, $"evm_mine left the chain at block {after} (it was at {before})");
     }
 
     private async Task<JsonElement> CallAsync(HttpClient http, string method, params object[] parameters)
