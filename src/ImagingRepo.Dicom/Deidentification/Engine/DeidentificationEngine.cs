@@ -460,7 +460,7 @@ public sealed class DeidentificationEngine
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return new DeidentificationResult(sourcePath, DeidentificationStatus.Failed, null, Describe(e), null);
+            return Failed(sourcePath, Describe(e));
         }
     }
 
@@ -516,7 +516,7 @@ public sealed class DeidentificationEngine
         // a rerun skips what is done; a folder this run created holds nothing done before, so ask only for older ones
         if (!roots.EnsureFolder(Path.GetDirectoryName(target)!) && File.Exists(target))
         {
-            return new DeidentificationResult(sourcePath, DeidentificationStatus.Skipped, target, null, null);
+            return Skipped(sourcePath, target);
         }
 
         RewriteMeta(file, newSop);
@@ -589,7 +589,7 @@ public sealed class DeidentificationEngine
         {
             // the same instance twice in the input (or a parallel run): the first one stands
             File.Delete(temp);
-            return new DeidentificationResult(prepared.SourcePath, DeidentificationStatus.Skipped, prepared.Target, null, null);
+            return Skipped(prepared.SourcePath, prepared.Target);
         }
 
         var report = prepared.Report;
@@ -787,6 +787,9 @@ public sealed class DeidentificationEngine
 
     private static DeidentificationResult Failed(string path, string reason) =>
         new(path, DeidentificationStatus.Failed, null, reason, null);
+
+    private static DeidentificationResult Skipped(string path, string target) =>
+        new(path, DeidentificationStatus.Skipped, target, null, null);
 
     private static string Describe(Exception e) => e switch
     {
