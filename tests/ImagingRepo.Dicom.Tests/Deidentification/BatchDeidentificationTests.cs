@@ -215,7 +215,7 @@ public sealed class BatchDeidentificationTests : IDisposable
         var engine = new DeidentificationEngine(Key);
         var output = Path.Combine(_root, "out");
 
-        // the series folder is new, so the engine does not ask for existing outputs: the rename that never replaces
+        // the series folder is new, so the engine does not ask for existing outputs: naming, which never replaces,
         // must catch the second copy
         var first = new ConcurrentBag<DeidentificationResult>();
         engine.DeidentifyFiles([.. inputs, inputs[1]], output, first.Add, maxDegreeOfParallelism: 1);

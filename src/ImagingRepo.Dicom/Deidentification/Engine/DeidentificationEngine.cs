@@ -2,10 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
 
 namespace ImagingRepo.Dicom.Deidentification;
 
@@ -32,8 +30,6 @@ public sealed class DeidentificationEngine
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<string> _optionNames;
     private readonly IReadOnlyList<string> _codes;
-    private readonly string _tempPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + "-";
-    private long _tempCounter;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="key">The project's pseudonymization key.</param>
@@ -88,7 +84,7 @@ public sealed class DeidentificationEngine
     /// <param name="sourcePath">The input file.</param>
     /// <param name="outputRoot">The output tree.</param>
     /// <param name="quarantineRoot">The quarantine tree; <c>outputRoot</c> + <c>-quarantine</c> when null.</param>
-    /// <param name="cancellationToken">Cancels before the output is renamed into place.</param>
+    /// <param name="cancellationToken">Cancels before the output is given its name.</param>
     /// <returns>The outcome, with the receipt when something was written.</returns>
     public DeidentificationResult DeidentifyFile(string sourcePath, string outputRoot, string? quarantineRoot = null,
         CancellationToken cancellationToken = default)
@@ -115,7 +111,7 @@ public sealed class DeidentificationEngine
     /// <param name="onResult">Called once per input as it finishes, from several threads at once: it must be thread-safe.</param>
     /// <param name="quarantineRoot">The quarantine tree; <c>outputRoot</c> + <c>-quarantine</c> when null.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; the number of cores when 0 or less.</param>
-    /// <param name="cancellationToken">Stops taking new files; outputs already renamed into place stay complete.</param>
+    /// <param name="cancellationToken">Stops taking new files; outputs already named stay complete.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
     public void DeidentifyFiles(IReadOnlyList<string> sourcePaths, string outputRoot, Action<DeidentificationResult> onResult,
         string? quarantineRoot = null, int maxDegreeOfParallelism = 0, CancellationToken cancellationToken = default)
@@ -323,16 +319,14 @@ public sealed class DeidentificationEngine
                     var digest = digests.AsMemory(i * Sha3x4.DigestLength, Sha3x4.DigestLength);
                     RunLaneStep(lanes, i, onResult, () =>
                     {
-                        RandomAccess.Write(lane.Handle, chunk.Span, lane.Plan.Produced - chunk.Length);
+                        lane.Output.Append(chunk.Span);
                         if (!final)
                         {
                             return null;
                         }
 
-                        lane.Handle.Dispose();
-                        var result = Publish(lane.Prepared, lane.Temp, digest.Span, lane.Length, cancellationToken);
-                        lane.Release();
-                        return result;
+                        // a result ends the lane: RunLaneStep reports it and disposes the lane
+                        return Publish(lane.Prepared, lane.Output, digest.Span, lane.Length, cancellationToken);
                     });
                 }
             }
@@ -341,14 +335,14 @@ public sealed class DeidentificationEngine
         {
             foreach (var lane in lanes)
             {
-                lane?.Abandon();
+                lane?.Dispose();
             }
 
             large.Clear();
         }
     }
 
-    /// <summary>Plans one large output and opens its temporary file in lane <paramref name="index"/>; a result only when it failed or streamed.</summary>
+    /// <summary>Plans one large output and opens its file in lane <paramref name="index"/>; a result only when it failed or streamed.</summary>
     private DeidentificationResult? StartLane(PreparedOutput prepared, LargeLane?[] lanes, int index, CancellationToken cancellationToken)
     {
         var plan = new OutputPlan(InMemoryLimit);
@@ -369,17 +363,14 @@ public sealed class DeidentificationEngine
             throw;
         }
 
-        var temp = TempPathFor(prepared.Target);
         try
         {
-            lanes[index] = new LargeLane(prepared, plan, temp, File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None),
-                ArrayPool<byte>.Shared.Rent(ChunkSize));
+            lanes[index] = new LargeLane(prepared, plan, OutputFile.Create(prepared.Target), ArrayPool<byte>.Shared.Rent(ChunkSize));
             return null;
         }
         catch
         {
             plan.Dispose();
-            File.Delete(temp);
             throw;
         }
     }
@@ -398,15 +389,15 @@ public sealed class DeidentificationEngine
         }
 
         lanes[index] = null;
-        lane.Abandon();
+        lane.Dispose();
         onResult(Count(ended));
         return false;
     }
 
-    /// <summary>One large output being written: its plan, temporary file and chunk buffer.</summary>
-    private sealed class LargeLane(PreparedOutput prepared, OutputPlan plan, string temp, SafeFileHandle handle, byte[] buffer)
+    /// <summary>One large output being written: its plan, file and chunk buffer.</summary>
+    private sealed class LargeLane(PreparedOutput prepared, OutputPlan plan, OutputFile output, byte[] buffer) : IDisposable
     {
-        private bool _released;
+        private bool _disposed;
 
         public PreparedOutput Prepared { get; } = prepared;
 
@@ -414,34 +405,22 @@ public sealed class DeidentificationEngine
 
         public long Length { get; } = plan.Length;
 
-        public string Temp { get; } = temp;
-
-        public SafeFileHandle Handle { get; } = handle;
+        public OutputFile Output { get; } = output;
 
         public byte[] Buffer { get; } = buffer;
 
-        /// <summary>Returns the buffer and closes the plan once the output is in place.</summary>
-        public void Release()
+        /// <summary>Closes the file (an unfinished one is discarded) and the plan, and returns the buffer.</summary>
+        public void Dispose()
         {
-            if (!_released)
-            {
-                _released = true;
-                Plan.Dispose();
-                ArrayPool<byte>.Shared.Return(Buffer);
-            }
-        }
-
-        /// <summary>Closes and deletes the unfinished temporary file, then releases.</summary>
-        public void Abandon()
-        {
-            if (_released)
+            if (_disposed)
             {
                 return;
             }
 
-            Handle.Dispose();
-            File.Delete(Temp);
-            Release();
+            _disposed = true;
+            Output.Dispose();
+            Plan.Dispose();
+            ArrayPool<byte>.Shared.Return(Buffer);
         }
     }
 
@@ -528,67 +507,29 @@ public sealed class DeidentificationEngine
     /// <summary>Writes the output through a hashing stream: for large inputs, never held whole in memory.</summary>
     private DeidentificationResult WriteStreaming(PreparedOutput prepared, CancellationToken cancellationToken)
     {
-        var temp = TempPathFor(prepared.Target);
-        try
-        {
-            byte[] hash;
-            long length;
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
-            using (var hashing = new HashingWriteStream(stream, HashAlgorithmName.SHA3_256))
-            {
-                prepared.File.WriteTo(hashing);
-                hashing.Flush();
-                hash = hashing.GetHash();
-                length = hashing.BytesWritten;
-            }
-
-            return Publish(prepared, temp, hash, length, cancellationToken);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        using var output = OutputFile.Create(prepared.Target);
+        using var hashing = new HashingWriteStream(output.AsStream(), HashAlgorithmName.SHA3_256);
+        prepared.File.WriteTo(hashing);
+        return Publish(prepared, output, hashing.GetHash(), hashing.BytesWritten, cancellationToken);
     }
 
     /// <summary>Writes an output rewritten and hashed in memory with one write call.</summary>
     private DeidentificationResult WriteBuffered(PreparedOutput prepared, ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> hash,
         CancellationToken cancellationToken)
     {
-        var temp = TempPathFor(prepared.Target);
-        try
-        {
-            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                RandomAccess.Write(handle, bytes, 0);
-            }
-
-            return Publish(prepared, temp, hash, bytes.Length, cancellationToken);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        using var output = OutputFile.Create(prepared.Target);
+        output.Append(bytes);
+        return Publish(prepared, output, hash, bytes.Length, cancellationToken);
     }
 
-    /// <summary>A temporary name next to <paramref name="target"/>, whose folder <see cref="Prepare"/> made sure of.</summary>
-    private string TempPathFor(string target)
-    {
-        // unique per engine and call without asking the kernel for randomness per file; CreateNew catches the rest
-        var suffix = _tempPrefix + Interlocked.Increment(ref _tempCounter).ToString("x", CultureInfo.InvariantCulture);
-        return Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + suffix + ".tmp");
-    }
-
-    /// <summary>Renames the finished temporary file into place and writes the journal entry and the receipt.</summary>
-    private DeidentificationResult Publish(PreparedOutput prepared, string temp, ReadOnlySpan<byte> hash, long length,
+    /// <summary>Names the finished output and writes the journal entry and the receipt.</summary>
+    private DeidentificationResult Publish(PreparedOutput prepared, OutputFile output, ReadOnlySpan<byte> hash, long length,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!NoReplaceRename.TryMove(temp, prepared.Target))
+        if (!output.TryPublish())
         {
             // the same instance twice in the input (or a parallel run): the first one stands
-            File.Delete(temp);
             return Skipped(prepared.SourcePath, prepared.Target);
         }
 
