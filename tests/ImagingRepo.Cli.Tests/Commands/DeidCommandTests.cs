@@ -47,6 +47,60 @@ public sealed partial class DeidCommandTests : IDisposable
         Assert.Contains("unknown --option 'retain-everything'", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_killed_run_leaves_only_whole_outputs_and_a_rerun_finishes_it()
+    {
+        const int Count = 2000;
+        var input = Path.Combine(_root, "in");
+        WriteInstances(input, Count, pixelBytes: 16 * 1024);
+        var key = Path.Combine(_root, "project.key");
+        File.WriteAllText(key, Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+        var output = Path.Combine(_root, "out");
+        var receipts = Path.Combine(output, "receipts.jsonl");
+
+        // a separate process, killed (SIGKILL: no clean-up of any kind) as soon as its first output is in place
+        using (var child = StartCli("deid", input, output, "--key-file", key, "--parallelism", "1"))
+        {
+            // polled without sleeping: a run over these files takes well under a second
+            SpinWait.SpinUntil(() => child.HasExited || (File.Exists(receipts) && new FileInfo(receipts).Length > 0), TimeSpan.FromSeconds(60));
+            if (child.HasExited)
+            {
+                Assert.Fail("the run ended before it could be killed: " + child.StandardError.ReadToEnd());
+            }
+
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+
+        var written = Directory.GetFiles(output, "*.dcm", SearchOption.AllDirectories);
+        Assert.InRange(written.Length, 1, Count - 1);
+        Assert.Empty(Directory.EnumerateFiles(output, "*.tmp", SearchOption.AllDirectories));
+        Assert.All(written, path => Assert.Empty(ImagingRepo.Dicom.DicomFile.Open(path).Diagnostics));
+
+        var (code, text) = Run("deid", input, output, "--key-file", key);
+        Assert.Equal(0, code);
+        Assert.StartsWith($"deidentified {Count - written.Length} files (0 quarantined, 0 failed)", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.Equal(Count, Directory.GetFiles(output, "*.dcm", SearchOption.AllDirectories).Length);
+    }
+
+    /// <summary>Starts the CLI built next to the tests as a child process.</summary>
+    private static System.Diagnostics.Process StartCli(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imagingrepo.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
     private static (int ExitCode, string Output) Run(params string[] args)
     {
         var writer = new StringWriter();
@@ -65,7 +119,7 @@ public sealed partial class DeidCommandTests : IDisposable
         }
     }
 
-    private static void WriteInstances(string folder, int count)
+    private static void WriteInstances(string folder, int count, int pixelBytes = 0)
     {
         Directory.CreateDirectory(folder);
         for (var i = 1; i <= count; i++)
@@ -79,6 +133,13 @@ public sealed partial class DeidCommandTests : IDisposable
             d.SetString(new ImagingRepo.Dicom.DicomTag(0x00100020), ImagingRepo.Dicom.DicomVR.LO, "PID-1");
             d.SetString(new ImagingRepo.Dicom.DicomTag(0x0020000D), ImagingRepo.Dicom.DicomVR.UI, "1.2.3.4");
             d.SetString(new ImagingRepo.Dicom.DicomTag(0x0020000E), ImagingRepo.Dicom.DicomVR.UI, "1.2.3.4.5");
+            if (pixelBytes > 0)
+            {
+                d.SetValues<ushort>(new ImagingRepo.Dicom.DicomTag(0x00280010), ImagingRepo.Dicom.DicomVR.US, 1);
+                d.SetValues<ushort>(new ImagingRepo.Dicom.DicomTag(0x00280011), ImagingRepo.Dicom.DicomVR.US, (ushort)(pixelBytes / 2));
+                d.SetValues<ushort>(new ImagingRepo.Dicom.DicomTag(0x7FE00010), ImagingRepo.Dicom.DicomVR.OW, new ushort[pixelBytes / 2]);
+            }
+
             new ImagingRepo.Dicom.DicomFile(d).Save(Path.Combine(folder, $"i{i}.dcm"));
         }
     }
