@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using ImagingRepo.Dicom.Deidentification;
 using Spectre.Console;
 
@@ -105,17 +106,20 @@ internal static class DeidCommand
             : Directory.EnumerateFiles(Path.GetFullPath(input), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
 
         using var journal = journalFile is null ? null : new ReidentificationJournal(journalFile);
+        var receiptsPath = receiptsFile ?? Path.Combine(outputRoot, "receipts.jsonl");
+        var receipted = ReceiptedOutputs(receiptsPath);
         DeidentificationEngine engine;
         try
         {
-            engine = new DeidentificationEngine(key, policy) { Journal = journal };
+            // a rerun after a crash writes the receipts of outputs named just before it
+            engine = new DeidentificationEngine(key, policy) { Journal = journal, IsReceiptMissing = path => !receipted.Contains(path) };
         }
         catch (PlatformNotSupportedException e)
         {
             return Fail(e.Message);
         }
 
-        using var receipts = new ReceiptWriter(receiptsFile ?? Path.Combine(outputRoot, "receipts.jsonl"));
+        using var receipts = new ReceiptWriter(receiptsPath);
         var failures = new ConcurrentQueue<DeidentificationResult>();
         int done = 0, deidentified = 0, quarantined = 0, skipped = 0;
 
@@ -192,6 +196,30 @@ internal static class DeidCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"deidentified {deidentified} files ({quarantined} quarantined, {failures.Count} failed) in {stopwatch.Elapsed.TotalSeconds:0.00} s"));
         return failures.IsEmpty ? 0 : 1;
+    }
+
+    /// <summary>The output paths an existing receipts file records; a line cut short by a crash records none.</summary>
+    private static HashSet<string> ReceiptedOutputs(string receiptsPath)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        if (!File.Exists(receiptsPath))
+        {
+            return paths;
+        }
+
+        foreach (var line in File.ReadLines(receiptsPath))
+        {
+            try
+            {
+                paths.Add(DeidentificationReceipt.FromJsonLine(line).OutputPath);
+            }
+            catch (JsonException)
+            {
+                // the line being written when a run was killed
+            }
+        }
+
+        return paths;
     }
 
     private static int Fail(string message)

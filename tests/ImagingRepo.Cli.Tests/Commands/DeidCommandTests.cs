@@ -81,6 +81,13 @@ public sealed partial class DeidCommandTests : IDisposable
         Assert.Equal(0, code);
         Assert.StartsWith($"deidentified {Count - written.Length} files (0 quarantined, 0 failed)", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
         Assert.Equal(Count, Directory.GetFiles(output, "*.dcm", SearchOption.AllDirectories).Length);
+
+        // every output has its receipt now, even one named just before the kill and left without it
+        var recorded = File.ReadLines(receipts)
+            .Select(line => { try { return ImagingRepo.Dicom.Deidentification.DeidentificationReceipt.FromJsonLine(line).OutputPath; } catch (System.Text.Json.JsonException) { return null; } })
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(Count, recorded.Count);
     }
 
     /// <summary>Starts the CLI built next to the tests as a child process.</summary>

@@ -232,6 +232,35 @@ public sealed class BatchDeidentificationTests : IDisposable
     }
 
     [Fact]
+    public void An_existing_output_without_a_receipt_gets_one_when_it_is_this_runs_output_and_fails_when_it_is_not()
+    {
+        var inputs = WriteCtSlices(Path.Combine(_root, "in"), [4, 8]);
+        var output = Path.Combine(_root, "out");
+        var first = new ConcurrentBag<DeidentificationResult>();
+        new DeidentificationEngine(Key).DeidentifyFiles(inputs, output, first.Add);
+        var written = first.OrderBy(r => r.SourcePath, StringComparer.Ordinal).ToList();
+
+        // as after a crash between naming the second output and appending its receipt; its neighbour was changed since
+        var missing = written[1].Receipt!.OutputPath;
+        File.AppendAllText(written[0].OutputPath!, "changed");
+        var asked = new ConcurrentBag<string>();
+        var engine = new DeidentificationEngine(Key) { IsReceiptMissing = path => { asked.Add(path); return true; } };
+        var rerun = new ConcurrentBag<DeidentificationResult>();
+        engine.DeidentifyFiles(inputs, output, rerun.Add);
+
+        Assert.Equal(written.Select(r => r.Receipt!.OutputPath).Order(StringComparer.Ordinal), asked.Order(StringComparer.Ordinal));
+        var recovered = Assert.Single(rerun, r => r.SourcePath == inputs[1]);
+        Assert.Equal(DeidentificationStatus.Skipped, recovered.Status);
+        Assert.Equal(missing, recovered.Receipt!.OutputPath);
+        Assert.Equal(written[1].Receipt!.OutputHash, recovered.Receipt.OutputHash);
+        Assert.Equal(Convert.ToBase64String(SHA3_256.HashData(File.ReadAllBytes(recovered.OutputPath!))), recovered.Receipt.OutputHash);
+        var changed = Assert.Single(rerun, r => r.SourcePath == inputs[0]);
+        Assert.Equal(DeidentificationStatus.Failed, changed.Status);
+        Assert.Contains("without a receipt but is not what this input becomes now", changed.Reason, StringComparison.Ordinal);
+        Assert.Null(changed.Receipt);
+    }
+
+    [Fact]
     public void A_cancelled_batch_leaves_only_whole_outputs()
     {
         var inputs = WriteMixedSizes(Path.Combine(_root, "in"));

@@ -70,6 +70,15 @@ public sealed class DeidentificationEngine
     public ReidentificationJournal? Journal { get; init; }
 
     /// <summary>
+    /// Asked about each output that already exists, with its path as receipts give it (relative to the output root,
+    /// <c>/</c>-separated): true when no receipt records it, as after a crash between naming an output and appending its
+    /// receipt. The engine then rebuilds that output in memory and, when its SHA3-256 equals the existing file's,
+    /// reports it skipped with a receipt; when it differs, the input fails, since the file is not this run's output.
+    /// When null, existing outputs are skipped without a receipt.
+    /// </summary>
+    public Func<string, bool>? IsReceiptMissing { get; init; }
+
+    /// <summary>
     /// De-identifies a dataset in memory (no file, no receipt): the same rules as <see cref="DeidentifyFile"/>.
     /// </summary>
     /// <param name="dataset">The dataset, changed in place.</param>
@@ -493,7 +502,8 @@ public sealed class DeidentificationEngine
             SafeName(series, "unknown-series"), SafeName(newSop, "unknown-instance") + ".dcm");
         var target = Path.Combine(risk is null ? roots.Output : roots.Quarantine, relative);
         // a rerun skips what is done; a folder this run created holds nothing done before, so ask only for older ones
-        if (!roots.EnsureFolder(Path.GetDirectoryName(target)!) && File.Exists(target))
+        var exists = !roots.EnsureFolder(Path.GetDirectoryName(target)!) && File.Exists(target);
+        if (exists && IsReceiptMissing?.Invoke(ReceiptPath(relative)) != true)
         {
             return Skipped(sourcePath, target);
         }
@@ -501,7 +511,7 @@ public sealed class DeidentificationEngine
         RewriteMeta(file, newSop);
         prepared = new PreparedOutput(sourcePath, file, file.SourceLength >= 0 ? file.SourceLength : new FileInfo(sourcePath).Length, relative, target, risk, pixelsCleaned,
             report, subject, originalStudy, study, series, newSop);
-        return null;
+        return exists ? ReceiptForExisting(prepared) : null;
     }
 
     /// <summary>Writes the output through a hashing stream: for large inputs, never held whole in memory.</summary>
@@ -533,9 +543,44 @@ public sealed class DeidentificationEngine
             return Skipped(prepared.SourcePath, prepared.Target);
         }
 
+        return new DeidentificationResult(prepared.SourcePath,
+            prepared.Risk is null ? DeidentificationStatus.Deidentified : DeidentificationStatus.Quarantined, prepared.Target,
+            prepared.Risk, Record(prepared, hash, length));
+    }
+
+    /// <summary>
+    /// The receipt of an output that exists without one (a crash came between naming it and its receipt), after checking
+    /// that the output rebuilt now is that file.
+    /// </summary>
+    private DeidentificationResult ReceiptForExisting(PreparedOutput prepared)
+    {
+        using var rebuilt = new HashingWriteStream(Stream.Null, HashAlgorithmName.SHA3_256);
+        prepared.File.WriteTo(rebuilt);
+        byte[] existing;
+        long length;
+        using (var stream = new FileStream(prepared.Target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 17))
+        {
+            existing = SHA3_256.HashData(stream);
+            length = stream.Length;
+        }
+
+        var hash = rebuilt.GetHash();
+        if (length != rebuilt.BytesWritten || !hash.AsSpan().SequenceEqual(existing))
+        {
+            return Failed(prepared.SourcePath,
+                $"'{prepared.Target}' exists without a receipt but is not what this input becomes now (another key or policy?)");
+        }
+
+        return new DeidentificationResult(prepared.SourcePath, DeidentificationStatus.Skipped, prepared.Target, null,
+            Record(prepared, hash, length));
+    }
+
+    /// <summary>Writes the journal entry of a named output and returns its receipt.</summary>
+    private DeidentificationReceipt Record(PreparedOutput prepared, ReadOnlySpan<byte> hash, long length)
+    {
         var report = prepared.Report;
         Journal?.Record(report.PatientKey, prepared.Subject, report.DateShiftDays, prepared.OriginalStudy, prepared.Study);
-        var receipt = new DeidentificationReceipt
+        return new DeidentificationReceipt
         {
             Options = _optionNames,
             MethodCodes = prepared.PixelsCleaned ? [.. DeidentificationMethodCode.For(Policy.Options, true).Select(c => c.Value)] : _codes,
@@ -544,7 +589,7 @@ public sealed class DeidentificationEngine
             KeyFingerprint = Key.Fingerprint,
             Disposition = prepared.Risk is null ? "deidentified" : "quarantined",
             QuarantineReason = prepared.Risk,
-            OutputPath = prepared.Relative.Replace(Path.DirectorySeparatorChar, '/'),
+            OutputPath = ReceiptPath(prepared.Relative),
             OutputSopInstanceUid = prepared.NewSop,
             OutputStudyInstanceUid = prepared.Study,
             OutputSeriesInstanceUid = prepared.Series,
@@ -555,11 +600,10 @@ public sealed class DeidentificationEngine
             Tags = TagLists(report.Tags),
             Timestamp = _time.GetUtcNow(),
         };
-
-        return new DeidentificationResult(prepared.SourcePath,
-            prepared.Risk is null ? DeidentificationStatus.Deidentified : DeidentificationStatus.Quarantined, prepared.Target,
-            prepared.Risk, receipt);
     }
+
+    /// <summary>An output's path as receipts give it: relative to the output root, <c>/</c>-separated.</summary>
+    private static string ReceiptPath(string relative) => relative.Replace(Path.DirectorySeparatorChar, '/');
 
     /// <summary>Each action's tags, sorted, as <c>(GGGG,EEEE)</c> text.</summary>
     private static Dictionary<string, IReadOnlyList<string>> TagLists(IReadOnlyDictionary<string, HashSet<uint>> tags)
