@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ImagingRepo.Dicom.Deidentification;
 
@@ -53,14 +54,23 @@ public sealed record DeidentificationPolicy
     /// <summary>The Basic Profile with default settings and no overrides.</summary>
     public static DeidentificationPolicy Default { get; } = new();
 
+    // source-generated metadata (no reflection), so that policies load in trimmed and native-AOT builds too
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
     {
         AllowTrailingCommas = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
-        Converters = { new DeidentificationOptionsJsonConverter(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        Converters =
+        {
+            new DeidentificationOptionsJsonConverter(),
+            new JsonStringEnumConverter<OverrideAction>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
+        },
+        TypeInfoResolver = PolicyJsonContext.Default,
     };
+
+    private static readonly JsonTypeInfo<DeidentificationPolicy> PolicyTypeInfo =
+        (JsonTypeInfo<DeidentificationPolicy>)SerializerOptions.GetTypeInfo(typeof(DeidentificationPolicy));
 
     /// <summary>Reads and validates a policy file.</summary>
     /// <param name="path">The JSON file.</param>
@@ -91,7 +101,7 @@ public sealed record DeidentificationPolicy
         DeidentificationPolicy? policy;
         try
         {
-            policy = JsonSerializer.Deserialize<DeidentificationPolicy>(json, SerializerOptions);
+            policy = JsonSerializer.Deserialize(json, PolicyTypeInfo);
         }
         catch (JsonException e)
         {
@@ -110,7 +120,7 @@ public sealed record DeidentificationPolicy
 
     /// <summary>The policy as indented JSON.</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, PolicyTypeInfo);
 
     /// <summary>Checks the policy for contradictions and out-of-range values.</summary>
     /// <param name="source">Where it came from, for error messages.</param>
@@ -336,3 +346,7 @@ public sealed class DeidentificationPolicyException : Exception
     {
     }
 }
+
+/// <summary>Source-generated JSON metadata of the policy types; the converters and settings come from the policy's options.</summary>
+[JsonSerializable(typeof(DeidentificationPolicy))]
+internal sealed partial class PolicyJsonContext : JsonSerializerContext;
