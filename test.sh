@@ -20,6 +20,8 @@ ROOT="$(pwd)"
 SERVICES=(${TEST_SERVICES:-postgres ceph oidc hardhat orthanc})
 # Peer tools used by the tests (DICOM codec comparisons) beside what the servers install themselves.
 APT_PACKAGES=(dcmtk libgdcm-tools python3-pydicom dicom3tools iproute2 util-linux curl)
+# The C toolchain that native AOT links the CLI's native front with (scripts/publish-cli.sh).
+APT_PACKAGES+=(clang zlib1g-dev)
 
 export IMAGINGREPO_SERVICES_TOOLS="${IMAGINGREPO_SERVICES_TOOLS:-$ROOT/.services/tools}"
 export IMAGINGREPO_SERVICES_DIR="${IMAGINGREPO_TEST_SERVICES_DIR:-$ROOT/.services/test-run}"
@@ -133,6 +135,16 @@ fi
 grep -h '\] \(apt\|npm\):' "$RUN_LOGS/install.log" || true
 echo "install + build: $(seconds_since "$T_START") s"
 [ "$BUILD_RC" -eq 0 ] || { echo "error: build failed" >&2; exit "$BUILD_RC"; }
+
+# The CLI as users run it (native front + full tool), for the tests that run it as a process. Published out here:
+# the ahead-of-time compiler's packages come from the network.
+T_PUBLISH=$(date +%s)
+stamp "publishing the CLI (scripts/publish-cli.sh)"
+rm -rf "$IMAGINGREPO_SERVICES_DIR/cli"
+scripts/publish-cli.sh "$IMAGINGREPO_SERVICES_DIR/cli" >"$RUN_LOGS/publish-cli.log" 2>&1 \
+  || { cat "$RUN_LOGS/publish-cli.log" >&2; echo "error: publishing the CLI failed" >&2; exit 1; }
+export IMAGINGREPO_NATIVE_CLI="$IMAGINGREPO_SERVICES_DIR/cli/imagingrepo"
+echo "publish CLI: $(seconds_since "$T_PUBLISH") s"
 
 # Orthanc binds 0.0.0.0: servers and tests share one namespace whose only interface is loopback.
 trap stop_services EXIT

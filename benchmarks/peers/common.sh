@@ -1,9 +1,9 @@
 # Shared by the peer benchmarks (source it after setting root, cache and corpora):
-#   publish_cli DIR      publishes the CLI into DIR and prints the executable's path
+#   publish_cli DIR      publishes the CLI as users run it (scripts/publish-cli.sh) into DIR and prints its path
 #   ensure_corpora       generates the synthetic corpora named in $corpora under $cache/corpus, once
 publish_cli() {
-  echo "publishing the CLI ..." >&2
-  dotnet publish "$root/src/ImagingRepo.Cli" -c Release -o "$1" -v quiet -nologo >&2
+  echo "publishing the CLI (native front and full tool) ..." >&2
+  "$root/scripts/publish-cli.sh" "$1" >&2
   echo "$1/imagingrepo"
 }
 

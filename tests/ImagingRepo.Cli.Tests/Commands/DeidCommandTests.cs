@@ -126,7 +126,7 @@ public sealed partial class DeidCommandTests : IDisposable
         }
     }
 
-    private static void WriteInstances(string folder, int count, int pixelBytes = 0)
+    internal static void WriteInstances(string folder, int count, int pixelBytes = 0)
     {
         Directory.CreateDirectory(folder);
         for (var i = 1; i <= count; i++)
