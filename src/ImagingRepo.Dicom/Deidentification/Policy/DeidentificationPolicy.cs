@@ -54,6 +54,29 @@ public sealed record DeidentificationPolicy
     /// <summary>The Basic Profile with default settings and no overrides.</summary>
     public static DeidentificationPolicy Default { get; } = new();
 
+    /// <summary>Creates the Basic Profile with default settings and no overrides.</summary>
+    public DeidentificationPolicy()
+    {
+    }
+
+    // The JSON binds to this constructor: source-generated deserialization sets every init-only property it binds,
+    // so members absent from a policy would lose their defaults (dotnet/runtime#84484); parameters keep them.
+    [JsonConstructor]
+    internal DeidentificationPolicy(int version = 1, string? name = null, DeidentificationOptions options = default,
+        PseudonymSettings? pseudonyms = null, IReadOnlyList<AttributeOverride>? overrides = null,
+        IReadOnlyList<SafePrivateAttribute>? privateAllowList = null, BurnedInPolicy? burnedIn = null,
+        IReadOnlyList<PixelMaskRule>? pixelMasks = null)
+    {
+        Version = version;
+        Name = name;
+        Options = options;
+        Pseudonyms = pseudonyms ?? Pseudonyms;
+        Overrides = overrides ?? Overrides;
+        PrivateAllowList = privateAllowList ?? PrivateAllowList;
+        BurnedIn = burnedIn ?? BurnedIn;
+        PixelMasks = pixelMasks ?? PixelMasks;
+    }
+
     // source-generated metadata (no reflection), so that policies load in trimmed and native-AOT builds too
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
     {
@@ -287,6 +310,19 @@ public sealed record SafePrivateAttribute(string Creator, string Element, string
 /// <summary>What to do with instances that may show identifying text in their pixels.</summary>
 public sealed record BurnedInPolicy
 {
+    /// <summary>Instances of a possible burned-in kind go to quarantine; no modality is let through.</summary>
+    public BurnedInPolicy()
+    {
+    }
+
+    // the JSON binds here so that absent members keep their defaults (see DeidentificationPolicy's constructor)
+    [JsonConstructor]
+    internal BurnedInPolicy(bool allow = false, IReadOnlyList<string>? allowModalities = null)
+    {
+        Allow = allow;
+        AllowModalities = allowModalities ?? AllowModalities;
+    }
+
     /// <summary>
     /// When true, instances flagged BurnedInAnnotation = YES or of a high-risk kind are de-identified into the
     /// output like any other; when false (the default) they go to quarantine with the reason.
@@ -300,6 +336,23 @@ public sealed record BurnedInPolicy
 /// <summary>A rule that blanks rectangles of uncompressed pixel data, for instances matching every given criterion.</summary>
 public sealed record PixelMaskRule
 {
+    /// <summary>A rule that matches every instance and blanks nothing until rectangles are given.</summary>
+    public PixelMaskRule()
+    {
+    }
+
+    // the JSON binds here so that absent members keep their defaults (see DeidentificationPolicy's constructor)
+    [JsonConstructor]
+    internal PixelMaskRule(string? modality = null, string? manufacturer = null, int? rows = null, int? columns = null,
+        IReadOnlyList<PixelRectangle>? rectangles = null)
+    {
+        Modality = modality;
+        Manufacturer = manufacturer;
+        Rows = rows;
+        Columns = columns;
+        Rectangles = rectangles ?? Rectangles;
+    }
+
     /// <summary>Modality (0008,0060) to match; any when null.</summary>
     public string? Modality { get; init; }
 

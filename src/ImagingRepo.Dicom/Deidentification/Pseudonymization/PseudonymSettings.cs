@@ -1,10 +1,30 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace ImagingRepo.Dicom.Deidentification;
 
 /// <summary>How pseudonyms look and how far dates move.</summary>
 public sealed record PseudonymSettings
 {
+    /// <summary>16 hex digits of the keyed hash for both pseudonyms; dates move back by 1 to 3,650 days.</summary>
+    public PseudonymSettings()
+    {
+    }
+
+    // the JSON binds here so that absent members keep their defaults (see DeidentificationPolicy's constructor)
+    [JsonConstructor]
+    internal PseudonymSettings(string? patientIdFormat = null, string? patientNameFormat = null,
+        int dateShiftMinDays = DefaultDateShiftMinDays, int dateShiftMaxDays = DefaultDateShiftMaxDays)
+    {
+        PatientIdFormat = patientIdFormat ?? PatientIdFormat;
+        PatientNameFormat = patientNameFormat ?? PatientNameFormat;
+        DateShiftMinDays = dateShiftMinDays;
+        DateShiftMaxDays = dateShiftMaxDays;
+    }
+
+    private const int DefaultDateShiftMinDays = -3650;
+    private const int DefaultDateShiftMaxDays = -1;
+
     /// <summary>
     /// Format of the pseudonymous Patient ID: literal text with <c>{hash}</c> (16 hex digits) or <c>{hash:N}</c>
     /// (N hex digits, 1-64) of the keyed patient hash. At most 64 characters once expanded (LO).
@@ -15,10 +35,10 @@ public sealed record PseudonymSettings
     public string PatientNameFormat { get; init; } = "ANON^{hash:16}";
 
     /// <summary>Lower bound of the per-patient date offset in days (Modified Dates option).</summary>
-    public int DateShiftMinDays { get; init; } = -3650;
+    public int DateShiftMinDays { get; init; } = DefaultDateShiftMinDays;
 
     /// <summary>Upper bound of the per-patient date offset in days (Modified Dates option).</summary>
-    public int DateShiftMaxDays { get; init; } = -1;
+    public int DateShiftMaxDays { get; init; } = DefaultDateShiftMaxDays;
 
     /// <summary>Checks the formats and the range.</summary>
     /// <exception cref="ArgumentException">A format or the range is invalid.</exception>
