@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ImagingRepo.Dicom.Deidentification;
 using ImagingRepo.TestSupport;
 
@@ -26,7 +25,7 @@ public sealed class NativeFrontTests : IDisposable
         File.WriteAllText(keyFile, Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
         var native = Path.Combine(_root, "native");
 
-        var (code, stdout, stderr) = Run(cli, "deid", input, native, "--key-file", keyFile, "--option", "retain-modified-dates");
+        var (code, stdout, stderr) = ProcessRunner.Run(cli, "deid", input, native, "--key-file", keyFile, "--option", "retain-modified-dates");
 
         Assert.Equal(1, code); // the text file failed
         Assert.StartsWith("deidentified 9 files (0 quarantined, 1 failed) in ", stdout.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
@@ -62,16 +61,16 @@ public sealed class NativeFrontTests : IDisposable
         var cli = NativeCli();
         DeidCommandTests.WriteInstances(_root, 1);
 
-        var dump = Run(cli, "dump", Path.Combine(_root, "i1.dcm"));
+        var dump = ProcessRunner.Run(cli, "dump", Path.Combine(_root, "i1.dcm"));
         Assert.Equal(0, dump.ExitCode);
         Assert.Contains("(0010,0020) LO [PID-1]", dump.Stdout, StringComparison.Ordinal);
 
         // info is not in the native front: its table of ImagingRepo assemblies comes from the full tool
-        var info = Run(cli, "info");
+        var info = ProcessRunner.Run(cli, "info");
         Assert.Equal(0, info.ExitCode);
         Assert.Contains("ImagingRepo.Jobs", info.Stdout, StringComparison.Ordinal);
 
-        var unknown = Run(cli, "no-such-command");
+        var unknown = ProcessRunner.Run(cli, "no-such-command");
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("no-such-command", unknown.Stderr, StringComparison.Ordinal);
     }
@@ -87,24 +86,4 @@ public sealed class NativeFrontTests : IDisposable
     private static Dictionary<string, byte[]> Outputs(string root) =>
         Directory.GetFiles(root, "*.dcm", SearchOption.AllDirectories)
             .ToDictionary(path => Path.GetRelativePath(root, path), File.ReadAllBytes, StringComparer.Ordinal);
-
-    private static (int ExitCode, string Stdout, string Stderr) Run(string cli, params string[] args)
-    {
-        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"imagingrepo {string.Join(' ', args)} did not end within 2 minutes");
-        }
-
-        return (process.ExitCode, stdout, stderr.Result);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ImagingRepo.TestSupport;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
@@ -23,21 +22,7 @@ internal static class ExternalTools
 
     public static (int ExitCode, string Output) Run(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{tool} did not finish in 2 minutes");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var (exitCode, stdout, stderr) = ProcessRunner.Run(tool, arguments);
+        return (exitCode, stdout + stderr);
     }
 }
