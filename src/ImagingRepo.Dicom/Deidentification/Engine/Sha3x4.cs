@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
@@ -70,9 +71,11 @@ internal static partial class Sha3x4
     /// absorb zeros: whatever they held is lost.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Absorb(Span<Vector256<ulong>> state, ReadOnlySpan<ReadOnlyMemory<byte>> chunks, ReadOnlySpan<LaneMode> modes,
+    [SkipLocalsInit] // the working state is copied in before it is read
+    internal static unsafe void Absorb(Span<Vector256<ulong>> state, ReadOnlySpan<ReadOnlyMemory<byte>> chunks, ReadOnlySpan<LaneMode> modes,
         Span<byte> digests)
     {
+        state = state[..25];
         Span<byte> padded = stackalloc byte[4 * Rate];
 
         // lane i takes whole blocks below fullBlocks[i], then (when final) its padded block, then zeros
@@ -105,12 +108,23 @@ internal static partial class Sha3x4
             }
         }
 
+        // the permutation works on a 32-byte aligned copy and a scratch state beside it (see Permute)
+        var stack = stackalloc byte[(2 * 25 * 32) + 31];
+        ref var aligned = ref Unsafe.AsRef<Vector256<ulong>>((void*)(((nint)stack + 31) & ~(nint)31));
+        var working = MemoryMarshal.CreateSpan(ref aligned, 25);
+        state.CopyTo(working);
+
+        // each message's span once (ReadOnlyMemory.Span is not free), not once per block
+        var m0 = MessageOf(chunks, modes, 0);
+        var m1 = MessageOf(chunks, modes, 1);
+        var m2 = MessageOf(chunks, modes, 2);
+        var m3 = MessageOf(chunks, modes, 3);
         for (var block = 0L; block < blocks; block++)
         {
-            var b0 = BlockOf(chunks, padded, fullBlocks, lastBlock, 0, block);
-            var b1 = BlockOf(chunks, padded, fullBlocks, lastBlock, 1, block);
-            var b2 = BlockOf(chunks, padded, fullBlocks, lastBlock, 2, block);
-            var b3 = BlockOf(chunks, padded, fullBlocks, lastBlock, 3, block);
+            var b0 = BlockOf(m0, padded[..Rate], fullBlocks[0], lastBlock[0], block);
+            var b1 = BlockOf(m1, padded.Slice(Rate, Rate), fullBlocks[1], lastBlock[1], block);
+            var b2 = BlockOf(m2, padded.Slice(2 * Rate, Rate), fullBlocks[2], lastBlock[2], block);
+            var b3 = BlockOf(m3, padded.Slice(3 * Rate, Rate), fullBlocks[3], lastBlock[3], block);
             for (var lane = 0; lane < 16; lane += 4)
             {
                 // four lanes of each message, transposed so that each vector holds one lane of all four
@@ -118,14 +132,14 @@ internal static partial class Sha3x4
                 var t1 = Avx2.UnpackHigh(Load(b0, lane), Load(b1, lane));
                 var t2 = Avx2.UnpackLow(Load(b2, lane), Load(b3, lane));
                 var t3 = Avx2.UnpackHigh(Load(b2, lane), Load(b3, lane));
-                state[lane] ^= Avx2.Permute2x128(t0, t2, 0x20);
-                state[lane + 1] ^= Avx2.Permute2x128(t1, t3, 0x20);
-                state[lane + 2] ^= Avx2.Permute2x128(t0, t2, 0x31);
-                state[lane + 3] ^= Avx2.Permute2x128(t1, t3, 0x31);
+                working[lane] ^= Avx2.Permute2x128(t0, t2, 0x20);
+                working[lane + 1] ^= Avx2.Permute2x128(t1, t3, 0x20);
+                working[lane + 2] ^= Avx2.Permute2x128(t0, t2, 0x31);
+                working[lane + 3] ^= Avx2.Permute2x128(t1, t3, 0x31);
             }
 
-            state[16] ^= Vector256.Create(LaneAt(b0, 16), LaneAt(b1, 16), LaneAt(b2, 16), LaneAt(b3, 16));
-            Permute(state);
+            working[16] ^= Vector256.Create(LaneAt(b0, 16), LaneAt(b1, 16), LaneAt(b2, 16), LaneAt(b3, 16));
+            Permute(ref aligned, ref Unsafe.Add(ref aligned, 25));
             for (var i = 0; i < 4; i++)
             {
                 if (lastBlock[i] == block)
@@ -133,11 +147,13 @@ internal static partial class Sha3x4
                     var digest = digests.Slice(i * DigestLength, DigestLength);
                     for (var lane = 0; lane < DigestLength / 8; lane++)
                     {
-                        BinaryPrimitives.WriteUInt64LittleEndian(digest[(lane * 8)..], state[lane].GetElement(i));
+                        BinaryPrimitives.WriteUInt64LittleEndian(digest[(lane * 8)..], working[lane].GetElement(i));
                     }
                 }
             }
         }
+
+        working.CopyTo(state);
     }
 
     /// <summary>Zeroes one lane of four states: the lane starts a new message.</summary>
@@ -149,15 +165,19 @@ internal static partial class Sha3x4
         }
     }
 
-    private static ReadOnlySpan<byte> BlockOf(ReadOnlySpan<ReadOnlyMemory<byte>> chunks, ReadOnlySpan<byte> padded,
-        ReadOnlySpan<long> fullBlocks, ReadOnlySpan<long> lastBlock, int i, long block)
+    private static ReadOnlySpan<byte> MessageOf(ReadOnlySpan<ReadOnlyMemory<byte>> chunks, ReadOnlySpan<LaneMode> modes, int lane) =>
+        lane < modes.Length && modes[lane] != LaneMode.Idle ? chunks[lane].Span : default;
+
+    /// <summary>Block <paramref name="block"/> of a lane: a whole block of its message, its padded last block, or zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> BlockOf(ReadOnlySpan<byte> message, ReadOnlySpan<byte> padded, long fullBlocks, long lastBlock, long block)
     {
-        if (block < fullBlocks[i])
+        if (block < fullBlocks)
         {
-            return chunks[i].Span.Slice((int)(block * Rate), Rate);
+            return message.Slice((int)(block * Rate), Rate);
         }
 
-        return block == lastBlock[i] ? padded.Slice(i * Rate, Rate) : ZeroBlock;
+        return block == lastBlock ? padded : ZeroBlock;
     }
 
     /// <summary>What a lane without a message absorbs.</summary>
