@@ -22,14 +22,14 @@ def at(buffer, x, y):
 def rotate(expression, n):
     if n == 0:
         return expression
-    if n in (8, 56):
-        return f"Rotate{n}({expression})"  # a byte shuffle: one instruction instead of three
+    if n in (1, 8, 56):
+        return f"Rotate{n}({expression})"  # 1: an add instead of a left shift; 8, 56: one byte shuffle instead of three
     return f"Rotate({expression}, {n})"
 
 
 def round_body(source, target, constant):
     lines = [f"c{x} = " + " ^ ".join(at(source, x, y) for y in range(5)) + ";" for x in range(5)]
-    lines += [f"d{x} = c{(x - 1) % 5} ^ Rotate(c{(x + 1) % 5}, 1);" for x in range(5)]
+    lines += [f"d{x} = c{(x - 1) % 5} ^ {rotate(f'c{(x + 1) % 5}', 1)};" for x in range(5)]
     for out_y in range(5):
         # the five source lanes that land in output row out_y, in output column order (x' = y)
         sources = sorted(((y, x) for x in range(5) for y in range(5) if (2 * x + 3 * y) % 5 == out_y))
