@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace ImagingRepo.Dicom;
@@ -14,6 +15,7 @@ public sealed class DicomCharacterSet
     private readonly CodeElement initial;
     private readonly Encoding? whole; // non-ISO-2022 sets decode the value in one call
     private readonly bool usesEscapes;
+    private Encoding? strictEncoder; // made on first use: a clone per call cost an encoding object per value written
 
     static DicomCharacterSet()
     {
@@ -40,7 +42,26 @@ public sealed class DicomCharacterSet
     /// <summary>Parses the raw value of (0008,0005).</summary>
     /// <param name="value">The bytes of the element.</param>
     /// <returns>The character set (unknown terms fall back to the default repertoire).</returns>
-    public static DicomCharacterSet FromBytes(ReadOnlySpan<byte> value) => FromTerms(Encoding.ASCII.GetString(value).Split('\\'));
+    public static DicomCharacterSet FromBytes(ReadOnlySpan<byte> value)
+    {
+        // a character set is immutable and most files of a run name the same one or two: parse each value once
+        var text = Encoding.ASCII.GetString(value);
+        if (Parsed.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var parsed = FromTerms(text.Split('\\'));
+        if (Parsed.Count < 64)
+        {
+            Parsed.TryAdd(text, parsed);
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Character sets parsed by <see cref="FromBytes"/>, by their element's text; bounded.</summary>
+    private static readonly ConcurrentDictionary<string, DicomCharacterSet> Parsed = new(StringComparer.Ordinal);
 
     /// <summary>Creates a character set from defined terms such as <c>ISO_IR 100</c> or <c>ISO 2022 IR 6</c>, <c>ISO 2022 IR 87</c>.</summary>
     /// <param name="terms">The defined terms; the first may be empty (default repertoire).</param>
@@ -107,7 +128,6 @@ public sealed class DicomCharacterSet
     public byte[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var encoding = whole ?? (Terms.Contains("ISO 2022 IR 87") ? Encoding.GetEncoding(50220) : initial.Encoding);
         if (ReferenceEquals(this, Default) || (whole is null && initial == CodeElement.Ascii && !Terms.Contains("ISO 2022 IR 87")))
         {
             foreach (var c in text)
@@ -121,16 +141,28 @@ public sealed class DicomCharacterSet
             return Encoding.ASCII.GetBytes(text);
         }
 
-        var strict = (Encoding)encoding.Clone();
-        strict.EncoderFallback = EncoderFallback.ExceptionFallback;
         try
         {
-            return strict.GetBytes(text);
+            return StrictEncoder().GetBytes(text);
         }
         catch (EncoderFallbackException e)
         {
             throw new DicomException($"the text has characters outside the character set '{string.Join('\\', Terms)}'; set Specific Character Set to ISO_IR 192 (UTF-8) first", e);
         }
+    }
+
+    /// <summary>The set's encoding with an exception fallback, made once (a benign race may make it twice).</summary>
+    private Encoding StrictEncoder()
+    {
+        if (strictEncoder is null)
+        {
+            var encoding = whole ?? (Terms.Contains("ISO 2022 IR 87") ? Encoding.GetEncoding(50220) : initial.Encoding);
+            var strict = (Encoding)encoding.Clone();
+            strict.EncoderFallback = EncoderFallback.ExceptionFallback;
+            strictEncoder = strict;
+        }
+
+        return strictEncoder;
     }
 
     private string DecodeIso2022(ReadOnlySpan<byte> bytes, DicomVR vr)

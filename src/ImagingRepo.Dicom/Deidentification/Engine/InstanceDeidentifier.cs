@@ -28,9 +28,13 @@ internal sealed class InstanceDeidentifier
     private readonly Pseudonymizer _pseudonymizer;
     private readonly bool _collectIdentifiers;
 
+    // the de-identification method codes and their text, without and with the pixel clean: the same for every instance
+    private readonly (DeidentificationMethodCode[] Codes, string Meanings)[] _methods;
+
     public InstanceDeidentifier(ProfileRules rules, Pseudonymizer pseudonymizer)
     {
         _rules = rules;
+        _methods = [MethodsFor(rules.Options, false), MethodsFor(rules.Options, true)];
         _pseudonymizer = pseudonymizer;
         const DeidentificationOptions cleaning = DeidentificationOptions.CleanDescriptors | DeidentificationOptions.CleanStructuredContent
             | DeidentificationOptions.CleanGraphics | DeidentificationOptions.RetainPatientCharacteristics | DeidentificationOptions.RetainDeviceIdentity;
@@ -534,9 +538,9 @@ internal sealed class InstanceDeidentifier
 
     private void AddDeidentificationAttributes(DicomDataset dataset, bool pixelsCleaned)
     {
-        var codes = DeidentificationMethodCode.For(_rules.Options, pixelsCleaned);
+        var (codes, meanings) = _methods[pixelsCleaned ? 1 : 0];
         dataset.SetString(new DicomTag(0x00120062), DicomVR.CS, "YES");
-        dataset.SetString(new DicomTag(0x00120063), DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
+        dataset.SetString(new DicomTag(0x00120063), DicomVR.LO, meanings);
         var sequence = new DicomSequence(new DicomTag(0x00120064));
         foreach (var code in codes)
         {
@@ -556,6 +560,12 @@ internal sealed class InstanceDeidentifier
         {
             dataset.SetString(new DicomTag(0x00280301), DicomVR.CS, "NO");
         }
+    }
+
+    private static (DeidentificationMethodCode[] Codes, string Meanings) MethodsFor(DeidentificationOptions options, bool pixelsCleaned)
+    {
+        var codes = DeidentificationMethodCode.For(options, pixelsCleaned).ToArray();
+        return (codes, string.Join('\\', codes.Select(c => c.Meaning)));
     }
 
     private sealed class State(string patientKey)
