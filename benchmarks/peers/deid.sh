@@ -30,6 +30,8 @@ corpora=${CORPORA:-"ct small mr-enh"}
 python=${PYTHON:-/usr/bin/python3}
 cd "$root"
 mkdir -p "$work"
+# peak RSS comes from GNU time's %M (Debian package time); the shell keyword cannot report it
+[ -x /usr/bin/time ] || { echo "deid.sh: /usr/bin/time is missing (apt install time)" >&2; exit 2; }
 if [ -n "${DEID_BENCH_OUT:-}" ]; then
   outputs=$DEID_BENCH_OUT
 elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
