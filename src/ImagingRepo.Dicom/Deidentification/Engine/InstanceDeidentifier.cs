@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ImagingRepo.Dicom.Deidentification;
@@ -582,13 +583,9 @@ internal sealed class InstanceDeidentifier
 
         public void Count(string code, uint tag)
         {
-            Counts[code] = Counts.GetValueOrDefault(code) + 1;
-            if (!Tags.TryGetValue(code, out var set))
-            {
-                Tags[code] = set = [];
-            }
-
-            set.Add(tag);
+            // one lookup per table (every element of every instance comes through here)
+            CollectionsMarshal.GetValueRefOrAddDefault(Counts, code, out _)++;
+            (CollectionsMarshal.GetValueRefOrAddDefault(Tags, code, out _) ??= []).Add(tag);
         }
     }
 }

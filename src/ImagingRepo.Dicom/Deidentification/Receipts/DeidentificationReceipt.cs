@@ -91,58 +91,90 @@ public sealed record DeidentificationReceipt
     internal void WriteJson(Utf8JsonWriter json)
     {
         json.WriteStartObject();
-        json.WriteString("profile", Profile);
-        json.WriteString("tableEdition", TableEdition);
-        WriteArray(json, "options", Options);
-        WriteArray(json, "methodCodes", MethodCodes);
-        WriteStringUnlessNull(json, "policyName", PolicyName);
-        json.WriteNumber("policyVersion", PolicyVersion);
-        json.WriteString("keyFingerprint", KeyFingerprint);
-        json.WriteString("disposition", Disposition);
-        WriteStringUnlessNull(json, "quarantineReason", QuarantineReason);
-        json.WriteString("outputPath", OutputPath);
-        json.WriteString("outputSopInstanceUid", OutputSopInstanceUid);
-        WriteStringUnlessNull(json, "outputStudyInstanceUid", OutputStudyInstanceUid);
-        WriteStringUnlessNull(json, "outputSeriesInstanceUid", OutputSeriesInstanceUid);
-        json.WriteNumber("outputLength", OutputLength);
-        json.WriteString("outputHashType", OutputHashType);
-        json.WriteString("outputHash", OutputHash);
-        json.WriteBoolean("pixelsCleaned", PixelsCleaned);
-        json.WriteStartObject("actionCounts");
+        json.WriteString(Names.Profile, Profile);
+        json.WriteString(Names.TableEdition, TableEdition);
+        WriteArray(json, Names.Options, Options);
+        WriteArray(json, Names.MethodCodes, MethodCodes);
+        WriteStringUnlessNull(json, Names.PolicyName, PolicyName);
+        json.WriteNumber(Names.PolicyVersion, PolicyVersion);
+        json.WriteString(Names.KeyFingerprint, KeyFingerprint);
+        json.WriteString(Names.Disposition, Disposition);
+        WriteStringUnlessNull(json, Names.QuarantineReason, QuarantineReason);
+        json.WriteString(Names.OutputPath, OutputPath);
+        json.WriteString(Names.OutputSopInstanceUid, OutputSopInstanceUid);
+        WriteStringUnlessNull(json, Names.OutputStudyInstanceUid, OutputStudyInstanceUid);
+        WriteStringUnlessNull(json, Names.OutputSeriesInstanceUid, OutputSeriesInstanceUid);
+        json.WriteNumber(Names.OutputLength, OutputLength);
+        json.WriteString(Names.OutputHashType, OutputHashType);
+        json.WriteString(Names.OutputHash, OutputHash);
+        json.WriteBoolean(Names.PixelsCleaned, PixelsCleaned);
+        json.WriteStartObject(Names.ActionCounts);
         foreach (var (action, count) in ActionCounts)
         {
             json.WriteNumber(action, count);
         }
 
         json.WriteEndObject();
-        json.WriteStartObject("tags");
+        json.WriteStartObject(Names.Tags);
         foreach (var (action, tags) in Tags)
         {
-            WriteArray(json, action, tags);
+            json.WriteStartArray(action);
+            WriteValues(json, tags);
         }
 
         json.WriteEndObject();
-        json.WriteString("timestamp", Timestamp);
+        json.WriteString(Names.Timestamp, Timestamp);
         json.WriteEndObject();
     }
 
-    private static void WriteArray(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    private static void WriteArray(Utf8JsonWriter json, JsonEncodedText name, IReadOnlyList<string> values)
     {
         json.WriteStartArray(name);
-        foreach (var value in values)
+        WriteValues(json, values);
+    }
+
+    /// <summary>Writes the values and ends the array; by index, since enumerating the interface allocates.</summary>
+    private static void WriteValues(Utf8JsonWriter json, IReadOnlyList<string> values)
+    {
+        for (var i = 0; i < values.Count; i++)
         {
-            json.WriteStringValue(value);
+            json.WriteStringValue(values[i]);
         }
 
         json.WriteEndArray();
     }
 
-    private static void WriteStringUnlessNull(Utf8JsonWriter json, string name, string? value)
+    private static void WriteStringUnlessNull(Utf8JsonWriter json, JsonEncodedText name, string? value)
     {
         if (value is not null)
         {
             json.WriteString(name, value);
         }
+    }
+
+    /// <summary>The property names, encoded once rather than transcoded and checked for escapes in every receipt.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Profile = JsonEncodedText.Encode("profile");
+        public static readonly JsonEncodedText TableEdition = JsonEncodedText.Encode("tableEdition");
+        public static readonly JsonEncodedText Options = JsonEncodedText.Encode("options");
+        public static readonly JsonEncodedText MethodCodes = JsonEncodedText.Encode("methodCodes");
+        public static readonly JsonEncodedText PolicyName = JsonEncodedText.Encode("policyName");
+        public static readonly JsonEncodedText PolicyVersion = JsonEncodedText.Encode("policyVersion");
+        public static readonly JsonEncodedText KeyFingerprint = JsonEncodedText.Encode("keyFingerprint");
+        public static readonly JsonEncodedText Disposition = JsonEncodedText.Encode("disposition");
+        public static readonly JsonEncodedText QuarantineReason = JsonEncodedText.Encode("quarantineReason");
+        public static readonly JsonEncodedText OutputPath = JsonEncodedText.Encode("outputPath");
+        public static readonly JsonEncodedText OutputSopInstanceUid = JsonEncodedText.Encode("outputSopInstanceUid");
+        public static readonly JsonEncodedText OutputStudyInstanceUid = JsonEncodedText.Encode("outputStudyInstanceUid");
+        public static readonly JsonEncodedText OutputSeriesInstanceUid = JsonEncodedText.Encode("outputSeriesInstanceUid");
+        public static readonly JsonEncodedText OutputLength = JsonEncodedText.Encode("outputLength");
+        public static readonly JsonEncodedText OutputHashType = JsonEncodedText.Encode("outputHashType");
+        public static readonly JsonEncodedText OutputHash = JsonEncodedText.Encode("outputHash");
+        public static readonly JsonEncodedText PixelsCleaned = JsonEncodedText.Encode("pixelsCleaned");
+        public static readonly JsonEncodedText ActionCounts = JsonEncodedText.Encode("actionCounts");
+        public static readonly JsonEncodedText Tags = JsonEncodedText.Encode("tags");
+        public static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("timestamp");
     }
 
     /// <summary>Reads a receipt from one JSON line.</summary>
