@@ -13,9 +13,11 @@
 # and hashed (SHA3-256). gdcmanon: its Basic Profile (-e, with a throw-away certificate). pydicom: a short script that
 # reads each file, removes private tags, blanks ~25 identifying attributes, replaces UIDs with HMAC 2.25 UIDs and saves
 # (far less than the profile: a floor for what Python costs, not a peer in correctness).
-# Every tool reads its corpus once untimed first (warm cache). Outputs go to a tmpfs (/dev/shm) by default, so that the
-# figures measure the tools rather than the disk: this machine's root ext4 has no journal, and creating files there
-# within a minute of deleting thousands scans past every freed inode, which made identical runs differ 2-20x.
+# Every tool reads its corpus once untimed first (warm cache). cp -r and ours run in turns, so that the machine's
+# drift over minutes (30-50% on the development machine) falls on both alike; the peers run after them. Outputs go to
+# a tmpfs (/dev/shm) by default, so that the figures measure the tools rather than the disk: this machine's root ext4
+# has no journal, and creating files there within a minute of deleting thousands scans past every freed inode, which
+# made identical runs differ 2-20x.
 # DEID_BENCH_OUT=DIR writes them to DIR instead; between runs each output folder is then moved aside (untimed), not
 # deleted, and the moved-aside folders are deleted at the end (the ct corpus needs about 18 GB of free disk for them).
 # The last line is: deid ratio vs cp: ct=X small=Y mr-enh=Z   (our median / cp -r's median)
@@ -112,15 +114,46 @@ median() {
   discard "$out"; "$@" >/dev/null 2>&1 || true
   local times=()
   for _ in $(seq "$n"); do
-    discard "$out"; sync
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc -l)")
+    times+=("$(time_once "$out" "$@")")
   done
   discard "$out"
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'
+  middle "${times[@]}"
+}
+
+# The median of the numbers given, to three decimals.
+middle() {
+  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'
+}
+
+# Seconds one run of a command takes, OUT emptied (untimed) first.
+time_once() {
+  local out=$1; shift
+  discard "$out"; sync
+  local start end
+  start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+
+# Prints the medians of N runs each of cp -r and ours (seconds, "CP OURS"), after one untimed warm-up of each. They run
+# in turns, so that the machine's drift over minutes falls on both alike, and in alternating order (cp first, then ours
+# first), so that neither always runs right after the other.
+median_cp_and_ours() {
+  local n=$1 out=$2 dir=$3
+  local -a cp_cmd=(cp -r "$dir" "$out") ours_cmd=("$ours" deid "$dir" "$out" --key-file "$work/project.key" --option retain-modified-dates)
+  discard "$out"; "${cp_cmd[@]}" >/dev/null 2>&1 || true
+  discard "$out"; "${ours_cmd[@]}" >/dev/null 2>&1 || true
+  local cp_times=() our_times=() i
+  for i in $(seq "$n"); do
+    if [ $((i % 2)) = 1 ]; then
+      cp_times+=("$(time_once "$out" "${cp_cmd[@]}")")
+      our_times+=("$(time_once "$out" "${ours_cmd[@]}")")
+    else
+      our_times+=("$(time_once "$out" "${ours_cmd[@]}")")
+      cp_times+=("$(time_once "$out" "${cp_cmd[@]}")")
+    fi
+  done
+  discard "$out"
+  echo "$(middle "${cp_times[@]}") $(middle "${our_times[@]}")"
 }
 
 peak_rss_mb() {
@@ -137,8 +170,7 @@ declare -A ratio
 printf '%-8s %8s %8s %9s %9s %8s %10s\n' corpus cp ours gdcmanon pydicom ratio "rss(MB)"
 for corpus in $corpora; do
   dir="$cache/corpus/$corpus"
-  t_cp=$(median "$runs" "$out" cp -r "$dir" "$out")
-  t_ours=$(median "$runs" "$out" "$ours" deid "$dir" "$out" --key-file "$work/project.key" --option retain-modified-dates)
+  read -r t_cp t_ours < <(median_cp_and_ours "$runs" "$out" "$dir")
   if [ "${SKIP_GDCMANON:-0}" = 1 ]; then t_gdcm=skipped; else
     t_gdcm=$(median "$peer_runs" "$out" gdcmanon -e -r --continue -k "$work/gdcm-key.pem" -c "$work/gdcm-cert.pem" -i "$dir" -o "$out")
   fi

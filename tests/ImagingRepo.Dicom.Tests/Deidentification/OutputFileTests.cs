@@ -58,6 +58,43 @@ public sealed class OutputFileTests : IDisposable
         Assert.True(output.IsUnnamed);
     }
 
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Unnamed_outputs_are_named_by_descriptor_or_through_proc_and_never_replace_one(bool byDescriptor)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && Directory.Exists("/proc/self/fd"), "unnamed files (O_TMPFILE) are a Linux feature");
+        var target = Path.Combine(_folder, "instance.dcm");
+        using (var output = OutputFile.Create(target))
+        {
+            output.Append("first"u8);
+            Assert.True(output.TryPublish(byDescriptor));
+        }
+
+        using (var second = OutputFile.Create(target))
+        {
+            second.Append("second"u8);
+            Assert.False(second.TryPublish(byDescriptor));
+        }
+
+        Assert.Equal("first", File.ReadAllText(target));
+        Assert.Equal([target], Directory.EnumerateFileSystemEntries(_folder));
+    }
+
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Naming_an_output_whose_folder_is_gone_fails_clearly(bool byDescriptor)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && Directory.Exists("/proc/self/fd"), "unnamed files (O_TMPFILE) are a Linux feature");
+        var folder = Directory.CreateDirectory(Path.Combine(_folder, "series")).FullName;
+        using var output = OutputFile.Create(Path.Combine(folder, "instance.dcm"));
+        output.Append("bytes"u8);
+        Directory.Delete(folder);
+        var error = Assert.ThrowsAny<IOException>(() => output.TryPublish(byDescriptor));
+        Assert.Contains("instance.dcm", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_output_in_a_missing_folder_fails_clearly()
     {

@@ -18,6 +18,9 @@ internal sealed partial class OutputFile : IDisposable
     private const int CloseOnExec = 0x80000; // O_CLOEXEC
     private const int CreateMode = 0x1B6; // 0666, less the umask, as File.OpenHandle creates files
     private const int FollowLinks = 0x400; // AT_SYMLINK_FOLLOW
+    private const int EmptyPath = 0x1000; // AT_EMPTY_PATH
+    private const int NoSuchEntry = 2; // ENOENT: linkat with AT_EMPTY_PATH from a caller without CAP_DAC_READ_SEARCH
+    private const int NotPermitted = 1; // EPERM
     private const int AlreadyExists = 17; // EEXIST
     private const int IsDirectory = 21; // EISDIR: a kernel before 3.11 takes O_TMPFILE for O_DIRECTORY
     private const int InvalidArgument = 22; // EINVAL
@@ -28,6 +31,9 @@ internal sealed partial class OutputFile : IDisposable
 
     /// <summary>Set once the file system refused an unnamed file: later outputs go straight to temporary names.</summary>
     private static volatile bool s_unnamedRefused;
+
+    /// <summary>Set once linkat refused to name a descriptor itself: later outputs are named through /proc.</summary>
+    private static volatile bool s_descriptorLinkRefused;
 
     /// <summary>Temporary names are unique per process and output without asking the kernel for randomness per file.</summary>
     private static readonly string s_temporaryPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + "-";
@@ -48,7 +54,7 @@ internal sealed partial class OutputFile : IDisposable
     /// <summary>The open file, written from the start.</summary>
     public SafeFileHandle Handle { get; }
 
-    /// <summary>True when the output has no name until <see cref="TryPublish"/> (Linux's unnamed files).</summary>
+    /// <summary>True when the output has no name until <see cref="TryPublish()"/> (Linux's unnamed files).</summary>
     public bool IsUnnamed => _temporaryPath is null;
 
     /// <summary>Opens a new output for <paramref name="target"/>, whose folder must exist.</summary>
@@ -94,7 +100,10 @@ internal sealed partial class OutputFile : IDisposable
     /// same instance twice in the input, or a parallel run). Closes the file either way.
     /// </summary>
     /// <exception cref="IOException">Naming failed for another reason.</exception>
-    public bool TryPublish()
+    public bool TryPublish() => TryPublish(allowDescriptorLink: true);
+
+    /// <summary>As <see cref="TryPublish()"/>; false for <paramref name="allowDescriptorLink"/> names through /proc (for tests).</summary>
+    internal bool TryPublish(bool allowDescriptorLink)
     {
         if (_temporaryPath is not null)
         {
@@ -103,10 +112,23 @@ internal sealed partial class OutputFile : IDisposable
             return _published;
         }
 
-        // the descriptor's /proc link names the open, unnamed inode; linkat never replaces an existing name
-        var result = Link(CurrentDirectory, "/proc/self/fd/" + Handle.DangerousGetHandle().ToString(CultureInfo.InvariantCulture),
-            CurrentDirectory, _target, FollowLinks);
-        var error = result == 0 ? 0 : Marshal.GetLastPInvokeError();
+        // linkat never replaces an existing name. It names the descriptor itself where the kernel lets this process
+        // (CAP_DAC_READ_SEARCH, or a kernel that allows it for the file's opener), which spares a walk through /proc;
+        // otherwise the descriptor's /proc link names the open, unnamed inode.
+        var descriptor = (int)Handle.DangerousGetHandle();
+        var byDescriptor = allowDescriptorLink && !s_descriptorLinkRefused;
+        var result = byDescriptor ? Link(descriptor, "", CurrentDirectory, _target, EmptyPath) : -1;
+        var error = result == 0 ? 0 : byDescriptor ? Marshal.GetLastPInvokeError() : NoSuchEntry;
+        if (error is NoSuchEntry or NotPermitted)
+        {
+            result = Link(CurrentDirectory, "/proc/self/fd/" + descriptor.ToString(CultureInfo.InvariantCulture), CurrentDirectory, _target,
+                FollowLinks);
+            error = result == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+            // only the descriptor form was refused (a missing folder fails both ways): name later outputs through /proc
+            s_descriptorLinkRefused |= result == 0;
+        }
+
         Handle.Dispose();
         if (result == 0)
         {
