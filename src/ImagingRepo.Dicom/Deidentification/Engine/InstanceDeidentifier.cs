@@ -30,12 +30,14 @@ internal sealed class InstanceDeidentifier
     private readonly bool _collectIdentifiers;
 
     // the de-identification method codes and their text, without and with the pixel clean: the same for every instance
-    private readonly (DeidentificationMethodCode[] Codes, string Meanings)[] _methods;
+    private readonly (DeidentificationMethodCode[] Codes, string Meanings) _methods;
+    private readonly (DeidentificationMethodCode[] Codes, string Meanings) _methodsWithPixelClean;
 
     public InstanceDeidentifier(ProfileRules rules, Pseudonymizer pseudonymizer)
     {
         _rules = rules;
-        _methods = [MethodsFor(rules.Options, false), MethodsFor(rules.Options, true)];
+        _methods = MethodsFor(rules.Options, false);
+        _methodsWithPixelClean = MethodsFor(rules.Options, true);
         _pseudonymizer = pseudonymizer;
         const DeidentificationOptions cleaning = DeidentificationOptions.CleanDescriptors | DeidentificationOptions.CleanStructuredContent
             | DeidentificationOptions.CleanGraphics | DeidentificationOptions.RetainPatientCharacteristics | DeidentificationOptions.RetainDeviceIdentity;
@@ -539,7 +541,7 @@ internal sealed class InstanceDeidentifier
 
     private void AddDeidentificationAttributes(DicomDataset dataset, bool pixelsCleaned)
     {
-        var (codes, meanings) = _methods[pixelsCleaned ? 1 : 0];
+        var (codes, meanings) = pixelsCleaned ? _methodsWithPixelClean : _methods;
         dataset.SetString(new DicomTag(0x00120062), DicomVR.CS, "YES");
         dataset.SetString(new DicomTag(0x00120063), DicomVR.LO, meanings);
         var sequence = new DicomSequence(new DicomTag(0x00120064));

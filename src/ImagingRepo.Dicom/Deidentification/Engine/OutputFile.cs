@@ -116,21 +116,25 @@ internal sealed partial class OutputFile : IDisposable
         // (CAP_DAC_READ_SEARCH, or a kernel that allows it for the file's opener), which spares a walk through /proc;
         // otherwise the descriptor's /proc link names the open, unnamed inode.
         var descriptor = (int)Handle.DangerousGetHandle();
-        var byDescriptor = allowDescriptorLink && !s_descriptorLinkRefused;
-        var result = byDescriptor ? Link(descriptor, "", CurrentDirectory, _target, EmptyPath) : -1;
-        var error = result == 0 ? 0 : byDescriptor ? Marshal.GetLastPInvokeError() : NoSuchEntry;
-        if (error is NoSuchEntry or NotPermitted)
+        int error;
+        if (allowDescriptorLink && !s_descriptorLinkRefused)
         {
-            result = Link(CurrentDirectory, "/proc/self/fd/" + descriptor.ToString(CultureInfo.InvariantCulture), CurrentDirectory, _target,
-                FollowLinks);
-            error = result == 0 ? 0 : Marshal.GetLastPInvokeError();
+            error = ErrorOf(Link(descriptor, "", CurrentDirectory, _target, EmptyPath));
+            if (error is NoSuchEntry or NotPermitted)
+            {
+                error = LinkThroughProc(descriptor);
 
-            // only the descriptor form was refused (a missing folder fails both ways): name later outputs through /proc
-            s_descriptorLinkRefused |= result == 0;
+                // only the descriptor form was refused (a missing folder fails both ways): name later outputs through /proc
+                s_descriptorLinkRefused |= error == 0;
+            }
+        }
+        else
+        {
+            error = LinkThroughProc(descriptor);
         }
 
         Handle.Dispose();
-        if (result == 0)
+        if (error == 0)
         {
             _published = true;
             return true;
@@ -140,6 +144,12 @@ internal sealed partial class OutputFile : IDisposable
             ? false
             : throw new IOException($"cannot name the output '{_target}': {Marshal.GetPInvokeErrorMessage(error)}");
     }
+
+    /// <summary>Names the open descriptor through its /proc link; returns 0 or the error number.</summary>
+    private int LinkThroughProc(int descriptor) => ErrorOf(Link(CurrentDirectory,
+        "/proc/self/fd/" + descriptor.ToString(CultureInfo.InvariantCulture), CurrentDirectory, _target, FollowLinks));
+
+    private static int ErrorOf(int result) => result == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>Closes the file; an output never published is gone (unnamed) or deleted (temporary name).</summary>
     public void Dispose()
