@@ -261,40 +261,46 @@ internal static class SyntheticDicomCorpus
             Directory.CreateDirectory(path);
             for (var n = 0; n < 1000; n++)
             {
-                var d = new DicomDataset();
-                Patient(d, 100 + dir);
-                d.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.88.11");
-                d.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, Uid(UidRoot, 3, dir, n));
-                d.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, Uid(UidRoot, 3, dir));
-                d.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, Uid(UidRoot, 3, dir, 0));
-                d.SetString(DicomTags.Modality, DicomVR.CS, "SR");
-                d.SetString(DicomTags.SeriesNumber, DicomVR.IS, "1");
-                d.SetString(DicomTags.InstanceNumber, DicomVR.IS, (n + 1).ToString(CultureInfo.InvariantCulture));
-                d.SetString(DicomTags.ContentDate, DicomVR.DA, "20240316");
-                d.SetString(DicomTags.ContentTime, DicomVR.TM, "093000");
-                d.SetString(new DicomTag(0x0040A040), DicomVR.CS, "CONTAINER");
-                d.Add(new DicomSequence(new DicomTag(0x0040A043), Code("18748-4", "LN", "Diagnostic Imaging Report")));
-                d.SetString(new DicomTag(0x0040A050), DicomVR.CS, "SEPARATE");
-                d.SetString(new DicomTag(0x0040A491), DicomVR.CS, "COMPLETE");
-                d.SetString(new DicomTag(0x0040A493), DicomVR.CS, "UNVERIFIED");
-                var content = new DicomSequence(DicomTags.ContentSequence);
-                for (var k = 0; k < 6; k++)
-                {
-                    var index = k;
-                    content.Items.Add(Item(
-                        c => c.SetString(new DicomTag(0x0040A010), DicomVR.CS, "CONTAINS"),
-                        c => c.SetString(new DicomTag(0x0040A040), DicomVR.CS, "TEXT"),
-                        c => c.Add(new DicomSequence(new DicomTag(0x0040A043), Code("121071", "DCM", "Finding"))),
-                        c => c.SetString(new DicomTag(0x0040A160), DicomVR.UT,
-                            $"Finding {index + 1}: no focal lesion in segment {index + 1}; stable compared with the prior examination of 2023.")));
-                }
-
-                d.Add(content);
-                Save(d, Path.Combine(path, $"sr{n:D4}.dcm"));
+                Save(BuildSr(dir, n), Path.Combine(path, $"sr{n:D4}.dcm"));
                 count++;
             }
         }
 
         return count;
+    }
+
+    /// <summary>Basic Text SR <paramref name="n"/> of folder <paramref name="dir"/> of the small corpus (about 2.4 KB, six findings).</summary>
+    public static DicomDataset BuildSr(int dir, int n)
+    {
+        var d = new DicomDataset();
+        Patient(d, 100 + dir);
+        d.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.88.11");
+        d.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, Uid(UidRoot, 3, dir, n));
+        d.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, Uid(UidRoot, 3, dir));
+        d.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, Uid(UidRoot, 3, dir, 0));
+        d.SetString(DicomTags.Modality, DicomVR.CS, "SR");
+        d.SetString(DicomTags.SeriesNumber, DicomVR.IS, "1");
+        d.SetString(DicomTags.InstanceNumber, DicomVR.IS, (n + 1).ToString(CultureInfo.InvariantCulture));
+        d.SetString(DicomTags.ContentDate, DicomVR.DA, "20240316");
+        d.SetString(DicomTags.ContentTime, DicomVR.TM, "093000");
+        d.SetString(new DicomTag(0x0040A040), DicomVR.CS, "CONTAINER");
+        d.Add(new DicomSequence(new DicomTag(0x0040A043), Code("18748-4", "LN", "Diagnostic Imaging Report")));
+        d.SetString(new DicomTag(0x0040A050), DicomVR.CS, "SEPARATE");
+        d.SetString(new DicomTag(0x0040A491), DicomVR.CS, "COMPLETE");
+        d.SetString(new DicomTag(0x0040A493), DicomVR.CS, "UNVERIFIED");
+        var content = new DicomSequence(DicomTags.ContentSequence);
+        for (var k = 0; k < 6; k++)
+        {
+            var index = k;
+            content.Items.Add(Item(
+                c => c.SetString(new DicomTag(0x0040A010), DicomVR.CS, "CONTAINS"),
+                c => c.SetString(new DicomTag(0x0040A040), DicomVR.CS, "TEXT"),
+                c => c.Add(new DicomSequence(new DicomTag(0x0040A043), Code("121071", "DCM", "Finding"))),
+                c => c.SetString(new DicomTag(0x0040A160), DicomVR.UT,
+                    $"Finding {index + 1}: no focal lesion in segment {index + 1}; stable compared with the prior examination of 2023.")));
+        }
+
+        d.Add(content);
+        return d;
     }
 }

@@ -103,5 +103,77 @@ public class PolicyAndReceiptTests
     }
 
     [Fact]
+    public void Logged_actions_summarize_as_counts_and_sorted_distinct_tags_that_write_as_the_serializer_does()
+    {
+        var log = new ActionLog();
+        log.Add(ActionLog.CodeOf(ElementActionKind.ReplaceUid), 0x0020000E);
+        log.Add(ActionLog.CodeOf(ElementActionKind.Remove), 0x00101040);
+        log.Add(ActionLog.CodeOf(ElementActionKind.ReplaceUid), 0x00080018);
+        log.Add(ActionLog.CodeOf(ElementActionKind.ReplaceUid), 0x0020000E); // the same tag in another item
+        log.Add(ActionLog.Removed, 0x00091010);
+        log.Add(ActionLog.CodeOf(ElementActionKind.PseudonymPatientName), 0x00100010);
+
+        var (counts, tags) = log.Summarize();
+
+        Assert.Equal(new Dictionary<string, int> { ["X"] = 2, ["U"] = 3, ["P"] = 1 }, counts);
+        Assert.Equal(["(0009,1010)", "(0010,1040)"], tags["X"]);
+        Assert.Equal(["(0008,0018)", "(0020,000E)"], tags["U"]);
+        Assert.Equal(["(0010,0010)"], tags["P"]);
+        var receipt = new DeidentificationReceipt { ActionCounts = counts, Tags = tags };
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(receipt, ReceiptJsonContext.Default.DeidentificationReceipt), receipt.ToJsonLine());
+    }
+
+    [Fact]
+    public void Receipt_writer_batches_lines_and_writes_them_on_flush_and_dispose()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "receipts-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        try
+        {
+            var receipt = new DeidentificationReceipt { OutputPath = "a/b.dcm", OutputSopInstanceUid = "2.25.9" };
+            using (var writer = new ReceiptWriter(path))
+            {
+                writer.Write(receipt);
+                Assert.Equal(0, new FileInfo(path).Length); // pending in the batch
+                writer.Flush();
+                Assert.Equal([receipt.ToJsonLine()], File.ReadAllLines(path));
+                writer.Write(receipt);
+            }
+
+            Assert.Equal([receipt.ToJsonLine(), receipt.ToJsonLine()], File.ReadAllLines(path));
+            var disposed = new ReceiptWriter(path);
+            disposed.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => disposed.Write(receipt));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Receipt_writer_starts_a_new_line_after_one_a_killed_run_cut_short()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "receipts-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        try
+        {
+            var receipt = new DeidentificationReceipt { OutputPath = "a/b.dcm", OutputSopInstanceUid = "2.25.9" };
+            File.WriteAllText(path, receipt.ToJsonLine() + "\n" + receipt.ToJsonLine()[..20]);
+            using (var writer = new ReceiptWriter(path))
+            {
+                writer.Write(receipt);
+            }
+
+            var lines = File.ReadAllLines(path);
+            Assert.Equal(3, lines.Length);
+            Assert.Equal(receipt.ToJsonLine(), lines[2]);
+            Assert.Throws<System.Text.Json.JsonException>(() => DeidentificationReceipt.FromJsonLine(lines[1]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Sha3_256_is_available_here() => Assert.True(SHA3_256.IsSupported, "OpenSSL 3 provides SHA3-256 on Linux");
 }

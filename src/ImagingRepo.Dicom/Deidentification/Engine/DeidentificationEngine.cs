@@ -22,9 +22,6 @@ public sealed class DeidentificationEngine
     private static readonly Meter Meter = new(TelemetryName);
     private static readonly Counter<long> Files = Meter.CreateCounter<long>("imagingrepo.deid.files", description: "Files processed, by status");
 
-    /// <summary>Tag texts for receipts, filled by <see cref="TagName"/>.</summary>
-    private static readonly ConcurrentDictionary<uint, string> TagNames = new();
-
     private readonly ProfileRules _rules;
     private readonly InstanceDeidentifier _instance;
     private readonly TimeProvider _time;
@@ -579,6 +576,7 @@ public sealed class DeidentificationEngine
     private DeidentificationReceipt Record(PreparedOutput prepared, ReadOnlySpan<byte> hash, long length)
     {
         var report = prepared.Report;
+        var (counts, tags) = report.Actions.Summarize();
         Journal?.Record(report.PatientKey, prepared.Subject, report.DateShiftDays, prepared.OriginalStudy, prepared.Study);
         return new DeidentificationReceipt
         {
@@ -596,55 +594,14 @@ public sealed class DeidentificationEngine
             OutputLength = length,
             OutputHash = Convert.ToBase64String(hash),
             PixelsCleaned = prepared.PixelsCleaned,
-            ActionCounts = report.Counts,
-            Tags = TagLists(report.Tags),
+            ActionCounts = counts,
+            Tags = tags,
             Timestamp = _time.GetUtcNow(),
         };
     }
 
     /// <summary>An output's path as receipts give it: relative to the output root, <c>/</c>-separated.</summary>
     private static string ReceiptPath(string relative) => relative.Replace(Path.DirectorySeparatorChar, '/');
-
-    /// <summary>Each action's tags, sorted, as <c>(GGGG,EEEE)</c> text.</summary>
-    private static Dictionary<string, IReadOnlyList<string>> TagLists(IReadOnlyDictionary<string, HashSet<uint>> tags)
-    {
-        var lists = new Dictionary<string, IReadOnlyList<string>>(tags.Count, StringComparer.Ordinal);
-        foreach (var (action, set) in tags)
-        {
-            var sorted = new uint[set.Count];
-            set.CopyTo(sorted);
-            Array.Sort(sorted);
-            var names = new string[sorted.Length];
-            for (var i = 0; i < sorted.Length; i++)
-            {
-                names[i] = TagName(sorted[i]);
-            }
-
-            lists[action] = names;
-        }
-
-        return lists;
-    }
-
-    /// <summary>
-    /// A tag's text, cached: the profile's tags recur in every receipt. Private tags vary freely, so the cache stops
-    /// growing at a bound and later ones are formatted each time.
-    /// </summary>
-    private static string TagName(uint tag)
-    {
-        if (TagNames.TryGetValue(tag, out var name))
-        {
-            return name;
-        }
-
-        name = new DicomTag(tag).ToString();
-        if (TagNames.Count < 8192)
-        {
-            TagNames.TryAdd(tag, name);
-        }
-
-        return name;
-    }
 
     /// <summary>Where outputs and quarantined outputs go.</summary>
     private sealed class OutputRoots(string output, string? quarantine)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ImagingRepo.Dicom.Deidentification;
@@ -80,7 +79,7 @@ internal sealed class InstanceDeidentifier
         }
 
         AddDeidentificationAttributes(dataset, pixelsCleaned);
-        return new InstanceReport(state.Counts, state.Tags, state.DateShiftDays, patientKey);
+        return new InstanceReport(state.Actions, state.DateShiftDays, patientKey);
     }
 
     private void Collect(DicomDataset dataset, IdentifierScrubber scrubber)
@@ -172,7 +171,7 @@ internal sealed class InstanceDeidentifier
 
             if (rule.Kind != ElementActionKind.Keep)
             {
-                state.Count(rule.Code, tag);
+                state.Actions.Add(ActionLog.CodeOf(rule.Kind), tag);
             }
         }
 
@@ -275,7 +274,7 @@ internal sealed class InstanceDeidentifier
             if (tag.Group is >= 0x6000 and <= 0x601E && (tag.Group & 1) == 0)
             {
                 dataset.Remove(tag);
-                state.Count("X", tag.Value);
+                state.Actions.Add(ActionLog.Removed, tag.Value);
                 i--;
             }
         }
@@ -533,7 +532,7 @@ internal sealed class InstanceDeidentifier
             if (!used)
             {
                 dataset.Remove(tag);
-                state.Count("X", tag.Value);
+                state.Actions.Add(ActionLog.Removed, tag.Value);
                 i--;
             }
         }
@@ -573,28 +572,18 @@ internal sealed class InstanceDeidentifier
 
     private sealed class State(string patientKey)
     {
+        private IdentifierScrubber? _scrubber;
+
         public string PatientKey { get; } = patientKey;
 
         public int DateShiftDays { get; init; }
 
-        public IdentifierScrubber Scrubber { get; } = new();
+        /// <summary>The identifiers collected for cleaning text; made when first asked for (most policies never ask).</summary>
+        public IdentifierScrubber Scrubber => _scrubber ??= new();
 
-        public Dictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, HashSet<uint>> Tags { get; } = new(StringComparer.Ordinal);
-
-        public void Count(string code, uint tag)
-        {
-            // one lookup per table (every element of every instance comes through here)
-            CollectionsMarshal.GetValueRefOrAddDefault(Counts, code, out _)++;
-            (CollectionsMarshal.GetValueRefOrAddDefault(Tags, code, out _) ??= []).Add(tag);
-        }
+        public ActionLog Actions { get; } = new();
     }
 }
 
-/// <summary>What one instance's de-identification did: counts and tags per action code, the date offset and the patient key.</summary>
-internal sealed record InstanceReport(
-    IReadOnlyDictionary<string, int> Counts,
-    IReadOnlyDictionary<string, HashSet<uint>> Tags,
-    int DateShiftDays,
-    string PatientKey);
+/// <summary>What one instance's de-identification did: the actions per tag, the date offset and the patient key.</summary>
+internal sealed record InstanceReport(ActionLog Actions, int DateShiftDays, string PatientKey);

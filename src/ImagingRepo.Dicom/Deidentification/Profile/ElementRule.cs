@@ -42,18 +42,4 @@ internal readonly record struct ElementRule(ElementActionKind Kind, string? Valu
 
     /// <summary>Keep, for an attribute neither the table nor the policy names.</summary>
     public static ElementRule Unlisted { get; } = new(ElementActionKind.Keep, Listed: false);
-
-    /// <summary>The receipt code of the action.</summary>
-    public string Code => Kind switch
-    {
-        ElementActionKind.Keep => "K",
-        ElementActionKind.Remove => "X",
-        ElementActionKind.Zero => "Z",
-        ElementActionKind.Dummy => "D",
-        ElementActionKind.Clean => "C",
-        ElementActionKind.ReplaceUid => "U",
-        ElementActionKind.Replace => "R",
-        ElementActionKind.PseudonymPatientId or ElementActionKind.PseudonymPatientName => "P",
-        _ => "X",
-    };
 }

@@ -18,9 +18,17 @@ public sealed class Pseudonymizer
     /// <summary>Pseudonyms remembered before the cache starts over: study, series and frame UIDs repeat in every instance.</summary>
     private const int UidCacheLimit = 16_384;
 
+    /// <summary>Patients remembered before their caches start over: every instance of a study asks again.</summary>
+    private const int PatientCacheLimit = 4_096;
+
     private readonly ThreadLocal<IncrementalHash> _hmac;
     private readonly ConcurrentDictionary<string, string> _uids = new(StringComparer.Ordinal);
     private int _uidCount;
+
+    // a patient's pseudonyms and date offset, asked for by every one of the patient's instances
+    private readonly BoundedCache<int> _dateShifts = new(PatientCacheLimit);
+    private readonly BoundedCache<string> _patientIds = new(PatientCacheLimit);
+    private readonly BoundedCache<string> _patientNames = new(PatientCacheLimit);
 
     /// <summary>Creates a pseudonymizer.</summary>
     /// <param name="key">The project key.</param>
@@ -72,12 +80,20 @@ public sealed class Pseudonymizer
     /// <summary>The keyed pseudonym of a patient, formatted with <see cref="PseudonymSettings.PatientIdFormat"/>.</summary>
     /// <param name="patientId">The original Patient ID (the patient key).</param>
     /// <returns>The pseudonymous Patient ID.</returns>
-    public string PatientId(string patientId) => Format(Settings.PatientIdFormat, patientId);
+    public string PatientId(string patientId)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+        return _patientIds.GetOrAdd(patientId, this, static (id, self) => self.Format(self.Settings.PatientIdFormat, id));
+    }
 
     /// <summary>The keyed pseudonymous name of a patient, formatted with <see cref="PseudonymSettings.PatientNameFormat"/>.</summary>
     /// <param name="patientId">The original Patient ID (the patient key; the name derives from it so that both agree).</param>
     /// <returns>The pseudonymous Patient's Name.</returns>
-    public string PatientName(string patientId) => Format(Settings.PatientNameFormat, patientId);
+    public string PatientName(string patientId)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+        return _patientNames.GetOrAdd(patientId, this, static (id, self) => self.Format(self.Settings.PatientNameFormat, id));
+    }
 
     /// <summary>A keyed short pseudonym for another identifier (an AE title, an accession number): 16 hex digits.</summary>
     /// <param name="domain">What kind of identifier it is, so equal texts of different kinds do not collide.</param>
@@ -100,6 +116,12 @@ public sealed class Pseudonymizer
     /// <param name="patientId">The original Patient ID.</param>
     /// <returns>The offset in days.</returns>
     public int DateShiftDays(string patientId)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+        return _dateShifts.GetOrAdd(patientId, this, static (id, self) => self.ComputeDateShiftDays(id));
+    }
+
+    private int ComputeDateShiftDays(string patientId)
     {
         Span<byte> mac = stackalloc byte[32];
         Mac("date-shift", patientId, mac);
@@ -160,5 +182,31 @@ public sealed class Pseudonymizer
         var hmac = _hmac.Value!;
         hmac.AppendData(input);
         hmac.GetHashAndReset(destination);
+    }
+
+    /// <summary>
+    /// Values derived from a text under the key, remembered up to a bound and then forgotten all at once: memory stays
+    /// bounded on any input, and a forgotten value is only computed again (the same, being keyed and stateless).
+    /// </summary>
+    private sealed class BoundedCache<T>(int limit)
+    {
+        private readonly ConcurrentDictionary<string, T> _values = new(StringComparer.Ordinal);
+
+        public T GetOrAdd(string text, Pseudonymizer owner, Func<string, Pseudonymizer, T> compute)
+        {
+            if (_values.TryGetValue(text, out var known))
+            {
+                return known;
+            }
+
+            var value = compute(text, owner);
+            if (_values.Count >= limit)
+            {
+                _values.Clear();
+            }
+
+            _values.TryAdd(text, value);
+            return value;
+        }
     }
 }

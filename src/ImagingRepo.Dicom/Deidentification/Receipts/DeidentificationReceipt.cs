@@ -119,7 +119,15 @@ public sealed record DeidentificationReceipt
         foreach (var (action, tags) in Tags)
         {
             json.WriteStartArray(action);
-            WriteValues(json, tags);
+            if (tags is ReceiptTagList encoded)
+            {
+                encoded.WriteValues(json);
+                json.WriteEndArray();
+            }
+            else
+            {
+                WriteValues(json, tags);
+            }
         }
 
         json.WriteEndObject();
