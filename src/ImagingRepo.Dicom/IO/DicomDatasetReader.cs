@@ -5,7 +5,9 @@ internal static class DicomDatasetReader
 {
     public static DicomFile ReadFile(DicomStreamReader reader, string? path)
     {
-        var dataset = new DicomDataset();
+        // room for the top level at once: headers hold an element per 40-odd bytes, and a list grown from 4 by doubling
+        // would allocate (and discard) about as much again
+        var dataset = new DicomDataset(reader.SourceLength > 0 ? (int)Math.Clamp(reader.SourceLength / 64, 8, 128) : 8);
         try
         {
             ReadInto(reader, dataset);

@@ -238,11 +238,11 @@ public static class DicomWriter
         private void WriteSequence(Output output, DicomSequence sequence)
         {
             var undefined = explicitLengths is { } forced ? !forced : sequence.HasUndefinedLength;
-            var vr = sequence.WasUnknownVR && !explicitVr ? DicomVR.UN : DicomVR.SQ;
             WriteHeader(output, sequence.Tag, DicomVR.SQ, undefined ? UndefinedLength : (uint)MeasureSequenceContent(sequence));
-            _ = vr;
-            foreach (var item in sequence.Items)
+            var items = sequence.Items;
+            for (var i = 0; i < items.Count; i++)
             {
+                var item = items[i];
                 var itemUndefined = explicitLengths is { } f ? !f : item.HasUndefinedLength;
                 WriteItemHeader(output, 0xFFFEE000, itemUndefined ? UndefinedLength : (uint)MeasureDataset(item));
                 WriteDataset(output, item);
@@ -290,8 +290,10 @@ public static class DicomWriter
         private long MeasureSequenceContent(DicomSequence sequence)
         {
             long total = 0;
-            foreach (var item in sequence.Items)
+            var items = sequence.Items;
+            for (var i = 0; i < items.Count; i++)
             {
+                var item = items[i];
                 var itemUndefined = explicitLengths is { } f ? !f : item.HasUndefinedLength;
                 total += 8 + MeasureDataset(item) + (itemUndefined ? 8 : 0);
             }

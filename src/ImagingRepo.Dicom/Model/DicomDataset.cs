@@ -17,6 +17,9 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <summary>Creates an empty dataset.</summary>
     public DicomDataset() => elements = [];
 
+    /// <summary>Creates an empty dataset with room for <paramref name="capacity"/> elements before it grows.</summary>
+    internal DicomDataset(int capacity) => elements = new List<DicomElement>(capacity);
+
     /// <summary>Creates a dataset holding elements (in any order; a later element replaces an earlier one of the same tag).</summary>
     /// <param name="elements">The elements.</param>
     public DicomDataset(params IEnumerable<DicomElement> elements)
@@ -607,8 +610,37 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
         }
     }
 
-    /// <inheritdoc />
-    public IEnumerator<DicomElement> GetEnumerator() => elements.GetEnumerator();
+    /// <summary>Enumerates the elements in tag order; <c>foreach</c> over a dataset allocates nothing.</summary>
+    /// <returns>The enumerator.</returns>
+    public Enumerator GetEnumerator() => new(elements);
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    IEnumerator<DicomElement> IEnumerable<DicomElement>.GetEnumerator() => elements.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => elements.GetEnumerator();
+
+    /// <summary>Enumerates a dataset's elements in tag order; changing the dataset while enumerating throws.</summary>
+    public struct Enumerator : IEnumerator<DicomElement>
+    {
+        private readonly List<DicomElement> elements;
+        private List<DicomElement>.Enumerator inner;
+
+        internal Enumerator(List<DicomElement> elements)
+        {
+            this.elements = elements;
+            inner = elements.GetEnumerator();
+        }
+
+        /// <inheritdoc />
+        public readonly DicomElement Current => inner.Current;
+
+        readonly object IEnumerator.Current => inner.Current;
+
+        /// <inheritdoc />
+        public bool MoveNext() => inner.MoveNext();
+
+        /// <inheritdoc />
+        public void Dispose() => inner.Dispose();
+
+        void IEnumerator.Reset() => inner = elements.GetEnumerator();
+    }
 }

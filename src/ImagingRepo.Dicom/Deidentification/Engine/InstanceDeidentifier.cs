@@ -282,9 +282,10 @@ internal sealed class InstanceDeidentifier
 
     private void ProcessItems(DicomSequence sequence, Mode mode, int depth, State state)
     {
-        foreach (var item in sequence.Items)
+        var items = sequence.Items;
+        for (var i = 0; i < items.Count; i++)
         {
-            Process(item, mode, sequence.Tag.Value, depth + 1, state);
+            Process(items[i], mode, sequence.Tag.Value, depth + 1, state);
         }
     }
 
