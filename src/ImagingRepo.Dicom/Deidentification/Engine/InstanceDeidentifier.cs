@@ -10,6 +10,7 @@ namespace ImagingRepo.Dicom.Deidentification;
 internal sealed class InstanceDeidentifier
 {
     private const string DummyText = "DEIDENTIFIED";
+    private const uint SopInstanceUid = 0x00080018;
 
     // Items of these sequences hold vocabulary (concept names, units, anatomy): their codes are kept when the
     // enclosing content is replaced by dummies, so a structured report keeps its meaning-free skeleton.
@@ -28,9 +29,9 @@ internal sealed class InstanceDeidentifier
     private readonly Pseudonymizer _pseudonymizer;
     private readonly bool _collectIdentifiers;
 
-    // the de-identification method codes and their text, without and with the pixel clean: the same for every instance
-    private readonly (DeidentificationMethodCode[] Codes, string Meanings) _methods;
-    private readonly (DeidentificationMethodCode[] Codes, string Meanings) _methodsWithPixelClean;
+    // the de-identification method text and code items, without and with the pixel clean: the same for every instance
+    private readonly (DicomValueElement Text, DicomDataset[] CodeItems) _methods;
+    private readonly (DicomValueElement Text, DicomDataset[] CodeItems) _methodsWithPixelClean;
 
     public InstanceDeidentifier(ProfileRules rules, Pseudonymizer pseudonymizer)
     {
@@ -207,7 +208,8 @@ internal sealed class InstanceDeidentifier
                 return true;
 
             case ElementActionKind.ReplaceUid when element.VR == DicomVR.UI && element is DicomValueElement value:
-                dataset.SetString(tag, DicomVR.UI, ReplaceUids(dataset.DecodeString(value)));
+                // an instance's own UID recurs only in references to it, elsewhere: not worth remembering
+                dataset.SetString(tag, DicomVR.UI, ReplaceUids(dataset.DecodeString(value), remember: depth > 0 || tag.Value != SopInstanceUid));
                 return true;
 
             case ElementActionKind.Dummy or ElementActionKind.ReplaceUid:
@@ -375,7 +377,7 @@ internal sealed class InstanceDeidentifier
         }
     }
 
-    private string ReplaceUids(string value)
+    private string ReplaceUids(string value, bool remember = true)
     {
         var trimmed = value.TrimEnd('\0', ' ');
         if (trimmed.Length == 0)
@@ -385,19 +387,19 @@ internal sealed class InstanceDeidentifier
 
         if (!trimmed.Contains('\\', StringComparison.Ordinal))
         {
-            return ReplaceUid(trimmed);
+            return ReplaceUid(trimmed, remember);
         }
 
         var parts = trimmed.Split('\\');
         for (var i = 0; i < parts.Length; i++)
         {
-            parts[i] = ReplaceUid(parts[i]);
+            parts[i] = ReplaceUid(parts[i], remember);
         }
 
         return string.Join('\\', parts);
     }
 
-    private string ReplaceUid(string uid)
+    private string ReplaceUid(string uid, bool remember = true)
     {
         var trimmed = uid.Trim('\0', ' ');
 
@@ -407,7 +409,7 @@ internal sealed class InstanceDeidentifier
             return trimmed;
         }
 
-        return _pseudonymizer.ReplaceUid(trimmed);
+        return _pseudonymizer.ReplaceUid(trimmed, remember);
     }
 
     private void SetDummy(DicomDataset dataset, DicomElement element)
@@ -541,17 +543,15 @@ internal sealed class InstanceDeidentifier
 
     private void AddDeidentificationAttributes(DicomDataset dataset, bool pixelsCleaned)
     {
-        var (codes, meanings) = pixelsCleaned ? _methodsWithPixelClean : _methods;
+        var methods = pixelsCleaned ? _methodsWithPixelClean : _methods;
         dataset.SetString(new DicomTag(0x00120062), DicomVR.CS, "YES");
-        dataset.SetString(new DicomTag(0x00120063), DicomVR.LO, meanings);
+        dataset.Add(methods.Text);
+
+        // the code items are the same for every instance: copies of one encoded template (values shared, read-only)
         var sequence = new DicomSequence(new DicomTag(0x00120064));
-        foreach (var code in codes)
+        foreach (var item in methods.CodeItems)
         {
-            var item = new DicomDataset();
-            item.SetString(new DicomTag(0x00080100), DicomVR.SH, code.Value);
-            item.SetString(new DicomTag(0x00080102), DicomVR.SH, DeidentificationMethodCode.SchemeDesignator);
-            item.SetString(new DicomTag(0x00080104), DicomVR.LO, code.Meaning);
-            sequence.Items.Add(item);
+            sequence.Items.Add(item.Clone());
         }
 
         dataset.Add(sequence);
@@ -565,10 +565,23 @@ internal sealed class InstanceDeidentifier
         }
     }
 
-    private static (DeidentificationMethodCode[] Codes, string Meanings) MethodsFor(DeidentificationOptions options, bool pixelsCleaned)
+    /// <summary>De-identification Method (0012,0063) and the items of its code sequence (0012,0064), encoded once.</summary>
+    private static (DicomValueElement Text, DicomDataset[] CodeItems) MethodsFor(DeidentificationOptions options, bool pixelsCleaned)
     {
         var codes = DeidentificationMethodCode.For(options, pixelsCleaned).ToArray();
-        return (codes, string.Join('\\', codes.Select(c => c.Meaning)));
+        var holder = new DicomDataset();
+        holder.SetString(new DicomTag(0x00120063), DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
+        var items = new DicomDataset[codes.Length];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var item = new DicomDataset();
+            item.SetString(new DicomTag(0x00080100), DicomVR.SH, codes[i].Value);
+            item.SetString(new DicomTag(0x00080102), DicomVR.SH, DeidentificationMethodCode.SchemeDesignator);
+            item.SetString(new DicomTag(0x00080104), DicomVR.LO, codes[i].Meaning);
+            items[i] = item;
+        }
+
+        return ((DicomValueElement)holder[new DicomTag(0x00120063)]!, items);
     }
 
     private sealed class State(string patientKey)

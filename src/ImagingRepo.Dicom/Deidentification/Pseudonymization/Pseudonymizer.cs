@@ -53,7 +53,11 @@ public sealed class Pseudonymizer
     /// </summary>
     /// <param name="uid">The original UID.</param>
     /// <returns>The replacement UID (at most 44 characters).</returns>
-    public string ReplaceUid(ReadOnlySpan<char> uid)
+    public string ReplaceUid(ReadOnlySpan<char> uid) => ReplaceUid(uid, remember: true);
+
+    /// <summary>As <see cref="ReplaceUid(ReadOnlySpan{char})"/>; <paramref name="remember"/> false for a UID seen once
+    /// (an instance's own SOP Instance UID), which would only crowd out the study and series UIDs that recur.</summary>
+    internal string ReplaceUid(ReadOnlySpan<char> uid, bool remember)
     {
         uid = uid.TrimEnd("\0 ");
         var cache = _uids.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -66,9 +70,14 @@ public sealed class Pseudonymizer
         Mac(default, uid, mac);
         var value = BinaryPrimitives.ReadUInt128BigEndian(mac);
         var replacement = "2.25." + value.ToString(CultureInfo.InvariantCulture);
+        if (!remember)
+        {
+            return replacement;
+        }
+
         if (Interlocked.Increment(ref _uidCount) > UidCacheLimit)
         {
-            // bounded memory on any input: start over (instance UIDs never repeat and would fill it)
+            // bounded memory on any input: start over
             _uids.Clear();
             Interlocked.Exchange(ref _uidCount, 0);
         }
