@@ -25,6 +25,7 @@ internal sealed partial class OutputFile : IDisposable
     private const int IsDirectory = 21; // EISDIR: a kernel before 3.11 takes O_TMPFILE for O_DIRECTORY
     private const int InvalidArgument = 22; // EINVAL
     private const int NotSupported = 95; // EOPNOTSUPP: a file system without unnamed files
+    private const int Interrupted = 4; // EINTR
 
     /// <summary>O_TMPFILE for this process's architecture, or 0 where unnamed files are not used.</summary>
     private static readonly int s_unnamedFlag = UnnamedFlag();
@@ -86,10 +87,49 @@ internal sealed partial class OutputFile : IDisposable
     }
 
     /// <summary>Appends <paramref name="bytes"/> to the output.</summary>
+    /// <exception cref="IOException">The write failed (a full disk, a quota).</exception>
     public void Append(ReadOnlySpan<byte> bytes)
     {
-        RandomAccess.Write(Handle, bytes, _length);
+        if (_temporaryPath is null)
+        {
+            // an unnamed file is Linux's own: pwrite it directly, sparing RandomAccess its probe of whether the handle
+            // can seek (an lseek per output)
+            AppendUnnamed(bytes);
+        }
+        else
+        {
+            RandomAccess.Write(Handle, bytes, _length);
+        }
+
         _length += bytes.Length;
+    }
+
+    private void AppendUnnamed(ReadOnlySpan<byte> bytes)
+    {
+        var descriptor = (int)Handle.DangerousGetHandle();
+        var offset = _length;
+        while (!bytes.IsEmpty)
+        {
+            var written = PositionalWrite(descriptor, bytes, (nuint)bytes.Length, offset);
+            if (written < 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                if (error == Interrupted)
+                {
+                    continue;
+                }
+
+                throw new IOException($"cannot write the output for '{_target}': {Marshal.GetPInvokeErrorMessage(error)}");
+            }
+
+            if (written == 0)
+            {
+                throw new IOException($"cannot write the output for '{_target}': the file system accepted no bytes");
+            }
+
+            bytes = bytes[(int)written..];
+            offset += written;
+        }
     }
 
     /// <summary>A write-only stream appending to the output; disposing it leaves the output open.</summary>
@@ -188,6 +228,9 @@ internal sealed partial class OutputFile : IDisposable
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
+    private static partial nint PositionalWrite(int descriptor, ReadOnlySpan<byte> buffer, nuint count, long offset);
 
     [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Link(int oldDirectory, string oldPath, int newDirectory, string newPath, int flags);
