@@ -29,15 +29,15 @@ internal sealed class InstanceDeidentifier
     private readonly Pseudonymizer _pseudonymizer;
     private readonly bool _collectIdentifiers;
 
-    // the de-identification method text and code items, without and with the pixel clean: the same for every instance
-    private readonly (DicomValueElement Text, DicomDataset[] CodeItems) _methods;
-    private readonly (DicomValueElement Text, DicomDataset[] CodeItems) _methodsWithPixelClean;
+    // the attributes that say what was done, without and with the pixel clean: the same for every instance
+    private readonly DicomDataset _attributes;
+    private readonly DicomDataset _attributesWithPixelClean;
 
     public InstanceDeidentifier(ProfileRules rules, Pseudonymizer pseudonymizer)
     {
         _rules = rules;
-        _methods = MethodsFor(rules.Options, false);
-        _methodsWithPixelClean = MethodsFor(rules.Options, true);
+        _attributes = DeidentificationAttributes(rules.Options, false);
+        _attributesWithPixelClean = DeidentificationAttributes(rules.Options, true);
         _pseudonymizer = pseudonymizer;
         const DeidentificationOptions cleaning = DeidentificationOptions.CleanDescriptors | DeidentificationOptions.CleanStructuredContent
             | DeidentificationOptions.CleanGraphics | DeidentificationOptions.RetainPatientCharacteristics | DeidentificationOptions.RetainDeviceIdentity;
@@ -541,47 +541,46 @@ internal sealed class InstanceDeidentifier
         }
     }
 
+    /// <summary>Adds copies of the engine's de-identification attributes (values shared, being read-only).</summary>
     private void AddDeidentificationAttributes(DicomDataset dataset, bool pixelsCleaned)
     {
-        var methods = pixelsCleaned ? _methodsWithPixelClean : _methods;
-        dataset.SetString(new DicomTag(0x00120062), DicomVR.CS, "YES");
-        dataset.Add(methods.Text);
-
-        // the code items are the same for every instance: copies of one encoded template (values shared, read-only)
-        var sequence = new DicomSequence(new DicomTag(0x00120064));
-        foreach (var item in methods.CodeItems)
+        foreach (var element in (pixelsCleaned ? _attributesWithPixelClean : _attributes).Clone())
         {
-            sequence.Items.Add(item.Clone());
-        }
-
-        dataset.Add(sequence);
-        var temporal = (_rules.Options & DeidentificationOptions.RetainLongitudinalModifiedDates) != 0 ? "MODIFIED"
-            : (_rules.Options & DeidentificationOptions.RetainLongitudinalFullDates) != 0 ? "UNMODIFIED"
-            : "REMOVED";
-        dataset.SetString(new DicomTag(0x00280303), DicomVR.CS, temporal);
-        if (pixelsCleaned)
-        {
-            dataset.SetString(new DicomTag(0x00280301), DicomVR.CS, "NO");
+            dataset.Add(element);
         }
     }
 
-    /// <summary>De-identification Method (0012,0063) and the items of its code sequence (0012,0064), encoded once.</summary>
-    private static (DicomValueElement Text, DicomDataset[] CodeItems) MethodsFor(DeidentificationOptions options, bool pixelsCleaned)
+    /// <summary>
+    /// Patient Identity Removed, De-identification Method and its code sequence (CID 7050), Longitudinal Temporal
+    /// Information Modified and, after a pixel clean, Burned In Annotation NO: encoded once per engine.
+    /// </summary>
+    private static DicomDataset DeidentificationAttributes(DeidentificationOptions options, bool pixelsCleaned)
     {
         var codes = DeidentificationMethodCode.For(options, pixelsCleaned).ToArray();
-        var holder = new DicomDataset();
-        holder.SetString(new DicomTag(0x00120063), DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
-        var items = new DicomDataset[codes.Length];
-        for (var i = 0; i < codes.Length; i++)
+        var attributes = new DicomDataset();
+        attributes.SetString(new DicomTag(0x00120062), DicomVR.CS, "YES");
+        attributes.SetString(new DicomTag(0x00120063), DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
+        var sequence = new DicomSequence(new DicomTag(0x00120064));
+        foreach (var code in codes)
         {
             var item = new DicomDataset();
-            item.SetString(new DicomTag(0x00080100), DicomVR.SH, codes[i].Value);
+            item.SetString(new DicomTag(0x00080100), DicomVR.SH, code.Value);
             item.SetString(new DicomTag(0x00080102), DicomVR.SH, DeidentificationMethodCode.SchemeDesignator);
-            item.SetString(new DicomTag(0x00080104), DicomVR.LO, codes[i].Meaning);
-            items[i] = item;
+            item.SetString(new DicomTag(0x00080104), DicomVR.LO, code.Meaning);
+            sequence.Items.Add(item);
         }
 
-        return ((DicomValueElement)holder[new DicomTag(0x00120063)]!, items);
+        attributes.Add(sequence);
+        var temporal = (options & DeidentificationOptions.RetainLongitudinalModifiedDates) != 0 ? "MODIFIED"
+            : (options & DeidentificationOptions.RetainLongitudinalFullDates) != 0 ? "UNMODIFIED"
+            : "REMOVED";
+        attributes.SetString(new DicomTag(0x00280303), DicomVR.CS, temporal);
+        if (pixelsCleaned)
+        {
+            attributes.SetString(new DicomTag(0x00280301), DicomVR.CS, "NO");
+        }
+
+        return attributes;
     }
 
     private sealed class State(string patientKey)

@@ -90,7 +90,7 @@ internal sealed partial class OutputFile : IDisposable
     /// <exception cref="IOException">The write failed (a full disk, a quota).</exception>
     public void Append(ReadOnlySpan<byte> bytes)
     {
-        if (_temporaryPath is null)
+        if (IsUnnamed)
         {
             // an unnamed file is Linux's own: pwrite it directly, sparing RandomAccess its probe of whether the handle
             // can seek (an lseek per output)

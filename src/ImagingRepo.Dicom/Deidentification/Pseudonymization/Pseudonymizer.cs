@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -22,8 +23,7 @@ public sealed class Pseudonymizer
     private const int PatientCacheLimit = 4_096;
 
     private readonly ThreadLocal<IncrementalHash> _hmac;
-    private readonly ConcurrentDictionary<string, string> _uids = new(StringComparer.Ordinal);
-    private int _uidCount;
+    private readonly BoundedCache<string> _uids = new(UidCacheLimit);
 
     // a patient's pseudonyms and date offset, asked for by every one of the patient's instances
     private readonly BoundedCache<int> _dateShifts = new(PatientCacheLimit);
@@ -60,8 +60,7 @@ public sealed class Pseudonymizer
     internal string ReplaceUid(ReadOnlySpan<char> uid, bool remember)
     {
         uid = uid.TrimEnd("\0 ");
-        var cache = _uids.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (cache.TryGetValue(uid, out var known))
+        if (_uids.TryGet(uid, out var known))
         {
             return known;
         }
@@ -70,19 +69,11 @@ public sealed class Pseudonymizer
         Mac(default, uid, mac);
         var value = BinaryPrimitives.ReadUInt128BigEndian(mac);
         var replacement = "2.25." + value.ToString(CultureInfo.InvariantCulture);
-        if (!remember)
+        if (remember)
         {
-            return replacement;
+            _uids.Add(uid, replacement);
         }
 
-        if (Interlocked.Increment(ref _uidCount) > UidCacheLimit)
-        {
-            // bounded memory on any input: start over
-            _uids.Clear();
-            Interlocked.Exchange(ref _uidCount, 0);
-        }
-
-        cache.TryAdd(uid, replacement);
         return replacement;
     }
 
@@ -200,21 +191,31 @@ public sealed class Pseudonymizer
     private sealed class BoundedCache<T>(int limit)
     {
         private readonly ConcurrentDictionary<string, T> _values = new(StringComparer.Ordinal);
+        private int _count;
+
+        public bool TryGet(ReadOnlySpan<char> text, [MaybeNullWhen(false)] out T value) =>
+            _values.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text, out value);
+
+        public void Add(ReadOnlySpan<char> text, T value)
+        {
+            if (Interlocked.Increment(ref _count) > limit)
+            {
+                _values.Clear();
+                Interlocked.Exchange(ref _count, 0);
+            }
+
+            _values.GetAlternateLookup<ReadOnlySpan<char>>().TryAdd(text, value);
+        }
 
         public T GetOrAdd(string text, Pseudonymizer owner, Func<string, Pseudonymizer, T> compute)
         {
-            if (_values.TryGetValue(text, out var known))
+            if (TryGet(text, out var known))
             {
                 return known;
             }
 
             var value = compute(text, owner);
-            if (_values.Count >= limit)
-            {
-                _values.Clear();
-            }
-
-            _values.TryAdd(text, value);
+            Add(text, value);
             return value;
         }
     }

@@ -119,15 +119,8 @@ public sealed record DeidentificationReceipt
         foreach (var (action, tags) in Tags)
         {
             json.WriteStartArray(action);
-            if (tags is ReceiptTagList encoded)
-            {
-                encoded.WriteValues(json);
-                json.WriteEndArray();
-            }
-            else
-            {
-                WriteValues(json, tags);
-            }
+            WriteValues(json, tags);
+            json.WriteEndArray();
         }
 
         json.WriteEndObject();
@@ -139,17 +132,22 @@ public sealed record DeidentificationReceipt
     {
         json.WriteStartArray(name);
         WriteValues(json, values);
+        json.WriteEndArray();
     }
 
-    /// <summary>Writes the values and ends the array; by index, since enumerating the interface allocates.</summary>
+    /// <summary>Writes the values: tag lists from their encoded texts, others by index (enumerating the interface allocates).</summary>
     private static void WriteValues(Utf8JsonWriter json, IReadOnlyList<string> values)
     {
+        if (values is ReceiptTagList tags)
+        {
+            tags.WriteValues(json);
+            return;
+        }
+
         for (var i = 0; i < values.Count; i++)
         {
             json.WriteStringValue(values[i]);
         }
-
-        json.WriteEndArray();
     }
 
     private static void WriteStringUnlessNull(Utf8JsonWriter json, JsonEncodedText name, string? value)

@@ -11,7 +11,7 @@ namespace ImagingRepo.Dicom.Deidentification;
 /// </summary>
 public sealed class ReceiptWriter : IDisposable
 {
-    /// <summary>Pending bytes that start a write: one write call per hundred receipts or so instead of one each.</summary>
+    /// <summary>Pending bytes that start a write: one write call per fifty-odd receipts instead of one each.</summary>
     private const int BatchSize = 64 * 1024;
 
     /// <summary>The longest a line waits while others arrive, so a reader following the file is never far behind.</summary>
