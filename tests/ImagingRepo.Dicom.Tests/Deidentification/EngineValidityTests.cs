@@ -175,7 +175,8 @@ public sealed partial class EngineValidityTests : IDisposable
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
-    private static HashSet<string> Errors(string dciodvfyOutput) =>
+    /// <summary>The error lines of a dciodvfy report, values and numbers masked so that reports of two files compare.</summary>
+    internal static HashSet<string> Errors(string dciodvfyOutput) =>
         [.. dciodvfyOutput.Split('\n')
             .Where(l => l.StartsWith("Error", StringComparison.Ordinal))
             .Select(l => Numbers().Replace(Values().Replace(l, ""), "#").Trim())];
