@@ -75,6 +75,8 @@ public static class DicomTags
     public static DicomTag ReferencedSOPClassUID => new(0x00081150);
     /// <summary>(0008,1155) Referenced SOP Instance UID.</summary>
     public static DicomTag ReferencedSOPInstanceUID => new(0x00081155);
+    /// <summary>(0008,1200) Studies Containing Other Referenced Instances Sequence.</summary>
+    public static DicomTag StudiesContainingOtherReferencedInstancesSequence => new(0x00081200);
     /// <summary>(0010,0010) Patient's Name.</summary>
     public static DicomTag PatientName => new(0x00100010);
     /// <summary>(0010,0020) Patient ID.</summary>
@@ -91,6 +93,10 @@ public static class DicomTags
     public static DicomTag DeidentificationMethod => new(0x00120063);
     /// <summary>(0012,0064) De-identification Method Code Sequence.</summary>
     public static DicomTag DeidentificationMethodCodeSequence => new(0x00120064);
+    /// <summary>(0012,0081) Clinical Trial Protocol Ethics Committee Name.</summary>
+    public static DicomTag ClinicalTrialProtocolEthicsCommitteeName => new(0x00120081);
+    /// <summary>(0012,0082) Clinical Trial Protocol Ethics Committee Approval Number.</summary>
+    public static DicomTag ClinicalTrialProtocolEthicsCommitteeApprovalNumber => new(0x00120082);
     /// <summary>(0018,0015) Body Part Examined.</summary>
     public static DicomTag BodyPartExamined => new(0x00180015);
     /// <summary>(0018,0050) Slice Thickness.</summary>

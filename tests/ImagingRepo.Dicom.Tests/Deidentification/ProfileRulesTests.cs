@@ -15,7 +15,7 @@ public class ProfileRulesTests
     [InlineData(0x00080016u, (int)ElementActionKind.Keep)]
     [InlineData(0x00091001u, (int)ElementActionKind.Remove)]
     [InlineData(0x50020010u, (int)ElementActionKind.Remove)]
-    public void Composite_actions_resolve_so_a_present_attribute_stays_conformant(uint tag, int expected) =>
+    public void Composite_actions_of_unknown_type_resolve_so_a_present_attribute_stays_conformant(uint tag, int expected) =>
         Assert.Equal((ElementActionKind)expected, new ProfileRules(DeidentificationPolicy.Default).RuleFor(tag).Kind);
 
     [Fact]

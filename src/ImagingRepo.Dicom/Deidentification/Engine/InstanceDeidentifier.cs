@@ -66,6 +66,7 @@ internal sealed class InstanceDeidentifier
             DateShiftDays = (_rules.Options & DeidentificationOptions.RetainLongitudinalModifiedDates) != 0
                 ? _pseudonymizer.DateShiftDays(patientKey)
                 : 0,
+            Iod = IodAttributeTypes.For(dataset.GetString(DicomTags.SOPClassUID)),
         };
 
         if (_collectIdentifiers)
@@ -145,6 +146,11 @@ internal sealed class InstanceDeidentifier
             }
 
             var rule = _rules.RuleFor(tag);
+            if (rule.ByIodType && depth == 0 && state.Iod is { } iod)
+            {
+                rule = _rules.ForIod(tag, rule, iod, dataset); // the IOD's module tables apply at the top level only
+            }
+
             if (!rule.Listed && mode != Mode.Normal)
             {
                 rule = ContentRule(element, mode, parentSequence);
@@ -590,6 +596,9 @@ internal sealed class InstanceDeidentifier
         public string PatientKey { get; } = patientKey;
 
         public int DateShiftDays { get; init; }
+
+        /// <summary>The attribute Types of the instance's IOD; null when its SOP class is not known.</summary>
+        public IodAttributeTypes? Iod { get; init; }
 
         /// <summary>The identifiers collected for cleaning text; made when first asked for (most policies never ask).</summary>
         public IdentifierScrubber Scrubber => _scrubber ??= new();

@@ -34,8 +34,11 @@ internal enum ElementActionKind : byte
     Private,
 }
 
-/// <summary>A resolved rule: the action and, for <see cref="ElementActionKind.Replace"/>, the value.</summary>
-internal readonly record struct ElementRule(ElementActionKind Kind, string? Value = null, bool Listed = true)
+/// <summary>
+/// A resolved rule: the action and, for <see cref="ElementActionKind.Replace"/>, the value. <see cref="ByIodType"/>
+/// marks a rule that <see cref="ProfileRules.ForIod"/> refines at the top level of an instance whose IOD is known.
+/// </summary>
+internal readonly record struct ElementRule(ElementActionKind Kind, string? Value = null, bool Listed = true, bool ByIodType = false)
 {
     /// <summary>Keep, for an attribute the table lists (or an override names).</summary>
     public static ElementRule Keep { get; } = new(ElementActionKind.Keep);

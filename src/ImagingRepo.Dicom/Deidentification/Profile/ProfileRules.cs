@@ -7,9 +7,12 @@ namespace ImagingRepo.Dicom.Deidentification;
 /// one dictionary lookup (plus a group test for the curve, overlay and private rows).
 /// </summary>
 /// <remarks>
-/// Composite actions resolve so that a present attribute stays present and the object stays conformant whatever
-/// the attribute's type in the IOD: X/Z becomes Z, X/D, Z/D and X/Z/D become D, and X/Z/U* keeps the sequence with
-/// every contained UID replaced. None of these keeps identifying content.
+/// Composite actions (X/Z, X/D, Z/D, X/Z/D, X/Z/U*) mean "the least disruptive action consistent with the IOD"
+/// (PS3.15 E.3), so they resolve by the attribute's Type in the instance's IOD, in <see cref="ForIod"/>. Where that
+/// Type is unknown (an unknown SOP class, an attribute the IOD does not hold, any depth below the top level) they
+/// resolve so that a present attribute stays present and the object stays conformant whatever the Type: X/Z becomes
+/// Z, X/D, Z/D and X/Z/D become D, and X/Z/U* keeps the sequence with every contained UID replaced. None of these
+/// keeps identifying content.
 /// </remarks>
 internal sealed class ProfileRules
 {
@@ -21,6 +24,9 @@ internal sealed class ProfileRules
     private readonly (uint Tag, uint Mask, ElementRule Rule)[] _masked;
     private readonly ElementRule _private;
 
+    // the table action (after options) of every attribute whose rule ForIod refines
+    private readonly FrozenDictionary<uint, ProfileAction> _byIodType;
+
     public ProfileRules(DeidentificationPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -29,9 +35,19 @@ internal sealed class ProfileRules
 
         var rows = new Dictionary<uint, ElementRule>(ConfidentialityProfile.Rows.Count);
         var masked = new List<(uint, uint, ElementRule)>();
+        var byIodType = new Dictionary<uint, ProfileAction>();
         foreach (var row in ConfidentialityProfile.Rows)
         {
-            var rule = Resolve(row.ActionFor(Options));
+            var action = row.ActionFor(Options);
+            var rule = Resolve(action);
+            // an option's K is honoured as it stands: the option asks for the value, conformant or not
+            if (!row.IsMasked && action != ProfileAction.Keep && IodAttributeTypes.Tags.Contains(row.Tag)
+                && (IsComposite(action) || IodAttributeTypes.TryGetPresenceCondition(row.Tag, out _)))
+            {
+                rule = rule with { ByIodType = true };
+                byIodType[row.Tag] = action;
+            }
+
             if (row.IsMasked)
             {
                 masked.Add((row.Tag, row.Mask, rule));
@@ -45,6 +61,7 @@ internal sealed class ProfileRules
         // Patient identity becomes keyed pseudonyms rather than empty values, so one patient's studies stay together.
         rows[PatientId] = new ElementRule(ElementActionKind.PseudonymPatientId);
         rows[PatientName] = new ElementRule(ElementActionKind.PseudonymPatientName);
+        byIodType.Remove(PatientId);
 
         var overrides = new Dictionary<uint, ElementRule>();
         foreach (var o in policy.Overrides)
@@ -61,6 +78,7 @@ internal sealed class ProfileRules
         _explicit = rows.ToFrozenDictionary();
         _overrides = overrides.ToFrozenDictionary();
         _masked = [.. masked];
+        _byIodType = byIodType.ToFrozenDictionary();
         var privateAction = ConfidentialityProfile.PrivateAttributes.ActionFor(Options);
         _private = privateAction == ProfileAction.Remove
             ? new ElementRule(ElementActionKind.Remove)
@@ -106,7 +124,68 @@ internal sealed class ProfileRules
         return ElementRule.Unlisted;
     }
 
-    /// <summary>Resolves a table action (after options) into what the engine does to a present element.</summary>
+    /// <summary>
+    /// Refines a rule marked <see cref="ElementRule.ByIodType"/> for a top-level attribute of an instance whose IOD is
+    /// known: one frozen lookup of the attribute's Type, then
+    /// <list type="bullet">
+    /// <item>a conditional attribute (1C, 2C) whose condition is the presence of an attribute the profile removes
+    /// goes too, whatever its own action short of an option's K (Clinical Trial Protocol Ethics Committee Name, D,
+    /// once its approval number is removed by X): kept as a dummy, it would be present where the IOD forbids it;</item>
+    /// <item>a composite action takes the letter the Type asks for: Type 3 removed (X; Z/D, which offers no X,
+    /// too: an optional attribute may always go), Type 2 and 2C zero-length (Z; for a sequence, no items; X/D too,
+    /// as a zero-length value is conformant and a dummy would be invented data), Type 1 and 1C a dummy (D; for
+    /// X/Z/U*, the sequence kept with every contained UID replaced). A conditional attribute whose condition cannot
+    /// be evaluated here is treated as required: present in the input, it stays present. A Type 3 reference sequence
+    /// (X/Z/U*) of an instance with a Common Instance Reference module stays, its UIDs replaced (see below).</item>
+    /// </list>
+    /// An attribute the IOD does not hold keeps <paramref name="rule"/>, the Type-free resolution.
+    /// </summary>
+    public ElementRule ForIod(uint tag, ElementRule rule, IodAttributeTypes iod, DicomDataset dataset)
+    {
+        var type = iod.TypeOf(tag);
+        if (type == AttributeType.Unknown)
+        {
+            return rule;
+        }
+
+        if (type is AttributeType.Type1C or AttributeType.Type2C
+            && IodAttributeTypes.TryGetPresenceCondition(tag, out var requiredIfPresent)
+            && !(dataset.Contains(new DicomTag(requiredIfPresent)) && RuleFor(requiredIfPresent).Kind != ElementActionKind.Remove))
+        {
+            return new ElementRule(ElementActionKind.Remove);
+        }
+
+        var action = _byIodType[tag];
+        if (!IsComposite(action))
+        {
+            return rule;
+        }
+
+        // PS3.3 C.12.2 Common Instance Reference: Referenced Series Sequence and Studies Containing Other Referenced
+        // Instances Sequence are 1C, present only while the instance references other instances. Removing a Type 3
+        // reference sequence (X/Z/U*) under them would leave them describing references that are gone, so there the
+        // sequence is kept with its UIDs replaced (U), which is conformant for a Type 3 attribute too.
+        if (type == AttributeType.Type3 && action == ProfileAction.RemoveOrZeroOrReplaceUids
+            && (dataset.Contains(DicomTags.ReferencedSeriesSequence) || dataset.Contains(DicomTags.StudiesContainingOtherReferencedInstancesSequence)))
+        {
+            return new ElementRule(ElementActionKind.ReplaceUid);
+        }
+
+        return type switch
+        {
+            AttributeType.Type3 => new ElementRule(ElementActionKind.Remove),
+            AttributeType.Type2 or AttributeType.Type2C => new ElementRule(ElementActionKind.Zero),
+            _ => new ElementRule(action == ProfileAction.RemoveOrZeroOrReplaceUids ? ElementActionKind.ReplaceUid : ElementActionKind.Dummy),
+        };
+    }
+
+    private static bool IsComposite(ProfileAction action) => action is ProfileAction.RemoveOrZero or ProfileAction.RemoveOrDummy
+        or ProfileAction.ZeroOrDummy or ProfileAction.RemoveOrZeroOrDummy or ProfileAction.RemoveOrZeroOrReplaceUids;
+
+    /// <summary>
+    /// Resolves a table action (after options) into what the engine does to a present element; a composite action
+    /// resolves as for an attribute of unknown Type (see the remarks above).
+    /// </summary>
     internal static ElementRule Resolve(ProfileAction action) => action switch
     {
         ProfileAction.Keep => ElementRule.Keep,
