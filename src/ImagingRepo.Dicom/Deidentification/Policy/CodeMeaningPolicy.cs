@@ -25,13 +25,15 @@ public sealed record CodeMeaningPolicy
 
     /// <summary>
     /// Coding scheme designators of PS3.16 Table 8-1 whose code meanings are the scheme's own: DICOM, SNOMED (CT, RT, 3 and
-    /// the DICOM microglossary 99SDM), LOINC, UCUM, FMA, RadLex, NCI Thesaurus, UMLS, ICD-9-CM, ICD-10, ICD-10-PCS, CPT,
-    /// MeSH, NeuroNames, ACR Index, BI-RADS, ISO/IEEE 11073 (MDC), UBERON and the language and country codes.
+    /// the DICOM microglossary 99SDM), LOINC, UCUM, FMA, RadLex, RadElement, NCI Thesaurus, UMLS, ICD-9-CM, ICD-10,
+    /// ICD-10-PCS, ICD-11, CPT, MeSH, NeuroNames, ACR Index, BI-RADS, ISO/IEEE 11073 (MDC), UBERON, IBSI and the language
+    /// and country codes.
     /// </summary>
     public static IReadOnlyList<string> DefaultStandardSchemes { get; } =
     [
-        "DCM", "DCMUID", "SCT", "SRT", "SNM3", "99SDM", "LN", "UCUM", "FMA", "RADLEX", "NCIt", "UMLS", "I9C", "I10", "I10P",
-        "C4", "C5", "MSH", "NEU", "ACR", "BI", "MDC", "UBERON", "ISO3166_1", "ISO639_1", "ISO639_2", "RFC5646",
+        "DCM", "DCMUID", "SCT", "SRT", "SNM3", "99SDM", "LN", "UCUM", "FMA", "RADLEX", "RADELEMENT", "NCIt", "UMLS", "I9C",
+        "I10", "I10P", "I11", "C4", "C5", "MSH", "NEU", "ACR", "BI", "MDC", "UBERON", "IBSI", "ISO3166_1", "ISO639_1",
+        "ISO639_2", "RFC5646",
     ];
 
     /// <summary>When true, code meanings of every scheme are kept (the profile's default for codes, with the residual risk).</summary>
