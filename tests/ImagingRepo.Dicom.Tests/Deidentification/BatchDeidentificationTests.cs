@@ -249,10 +249,18 @@ public sealed class BatchDeidentificationTests : IDisposable
         var inputs = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToArray();
         var engine = new DeidentificationEngine(Key);
 
-        (List<string> Report, List<string> Outputs) Run(string output)
+        (List<string> Report, List<string> Outputs) Run(string output, DeidentificationEngine? with = null)
         {
             var results = new ConcurrentBag<DeidentificationResult>();
-            engine.DeidentifyFiles(inputs, output, results.Add, maxDegreeOfParallelism: 4);
+            (with ?? engine).DeidentifyFiles(inputs, output, results.Add, maxDegreeOfParallelism: 4);
+            foreach (var r in results)
+            {
+                // a receipt for what this run wrote, and for what it found written without one; none for duplicates and conflicts
+                var receipted = r.Status == DeidentificationStatus.Deidentified
+                    || (with is not null && r.Status == DeidentificationStatus.Skipped && r.Reason is null);
+                Assert.Equal(receipted, r.Receipt is not null);
+            }
+
             Assert.Equal(inputs.Length, results.Count);
             var report = results.OrderBy(r => r.SourcePath, StringComparer.Ordinal)
                 .Select(r => $"{Path.GetFileName(r.SourcePath)} {r.Status} {r.Reason?.Replace(folder, "IN", StringComparison.Ordinal)} "
@@ -293,9 +301,13 @@ public sealed class BatchDeidentificationTests : IDisposable
         // resumed: what was written is done, the duplicates and conflicts are reported as before
         var resumed = Run(Path.Combine(_root, "out0"));
         Assert.Equal(first.Outputs, resumed.Outputs);
-        Assert.Equal(
-            first.Report.Select(l => l.Replace(" Deidentified  ", " Skipped  ", StringComparison.Ordinal)),
-            resumed.Report);
+        var asDone = first.Report.Select(l => l.Replace(" Deidentified  ", " Skipped  ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(asDone, resumed.Report);
+
+        // after a crash that lost every receipt: the outputs written are checked and receipted, the rest reported as before
+        var recovered = Run(Path.Combine(_root, "out0"), new DeidentificationEngine(Key) { IsReceiptMissing = _ => true });
+        Assert.Equal(first.Outputs, recovered.Outputs);
+        Assert.Equal(asDone, recovered.Report);
     }
 
     /// <summary>Writes <paramref name="content"/>'s instance under the SOP Instance UID of <paramref name="sopOf"/>.</summary>
