@@ -121,7 +121,8 @@ internal static class DeidCommand
 
         using var receipts = new ReceiptWriter(receiptsPath);
         var failures = new ConcurrentQueue<DeidentificationResult>();
-        int done = 0, deidentified = 0, quarantined = 0, skipped = 0;
+        var notes = new ConcurrentQueue<string>(); // duplicates skipped, and what was made up for written inputs
+        int done = 0, deidentified = 0, quarantined = 0, skipped = 0, duplicates = 0;
 
         void ProcessAll(Action? onFile)
         {
@@ -136,12 +137,21 @@ internal static class DeidCommand
                     case DeidentificationStatus.Quarantined:
                         Interlocked.Increment(ref quarantined);
                         break;
+                    case DeidentificationStatus.Skipped when result.Reason is not null:
+                        Interlocked.Increment(ref duplicates);
+                        notes.Enqueue($"skipped: {result.SourcePath}: {result.Reason}");
+                        break;
                     case DeidentificationStatus.Skipped:
                         Interlocked.Increment(ref skipped);
                         break;
                     default:
                         failures.Enqueue(result);
                         break;
+                }
+
+                foreach (var diagnostic in result.Diagnostics)
+                {
+                    notes.Enqueue($"note: {result.SourcePath}: {diagnostic}");
                 }
 
                 if (result.Receipt is not null)
@@ -178,9 +188,19 @@ internal static class DeidCommand
             return 130;
         }
 
+        foreach (var note in notes.Order(StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine(note);
+        }
+
         foreach (var failure in failures.OrderBy(f => f.SourcePath, StringComparer.Ordinal))
         {
             Console.Error.WriteLine($"failed: {failure.SourcePath}: {failure.Reason}");
+        }
+
+        if (duplicates > 0)
+        {
+            Console.WriteLine($"skipped {duplicates} files that duplicate an earlier input");
         }
 
         if (skipped > 0)

@@ -61,6 +61,16 @@ public static class DicomTags
     public static DicomTag InstitutionAddress => new(0x00080081);
     /// <summary>(0008,0090) Referring Physician's Name.</summary>
     public static DicomTag ReferringPhysicianName => new(0x00080090);
+    /// <summary>(0008,0100) Code Value.</summary>
+    public static DicomTag CodeValue => new(0x00080100);
+    /// <summary>(0008,0102) Coding Scheme Designator.</summary>
+    public static DicomTag CodingSchemeDesignator => new(0x00080102);
+    /// <summary>(0008,0104) Code Meaning.</summary>
+    public static DicomTag CodeMeaning => new(0x00080104);
+    /// <summary>(0008,0119) Long Code Value.</summary>
+    public static DicomTag LongCodeValue => new(0x00080119);
+    /// <summary>(0008,0120) URN Code Value.</summary>
+    public static DicomTag URNCodeValue => new(0x00080120);
     /// <summary>(0008,1030) Study Description.</summary>
     public static DicomTag StudyDescription => new(0x00081030);
     /// <summary>(0008,103E) Series Description.</summary>

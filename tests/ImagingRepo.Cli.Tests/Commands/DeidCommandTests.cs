@@ -37,6 +37,28 @@ public sealed partial class DeidCommandTests : IDisposable
     }
 
     [Fact]
+    public void Deid_lists_duplicates_and_conflicts_with_the_input_they_lose_to()
+    {
+        var input = Path.Combine(_root, "in");
+        WriteInstances(input, 2);
+        File.Copy(Path.Combine(input, "i1.dcm"), Path.Combine(input, "i1-copy.dcm"));
+        var conflict = ImagingRepo.Dicom.DicomFile.Open(Path.Combine(input, "i2.dcm"));
+        conflict.Dataset.SetString(ImagingRepo.Dicom.DicomTags.SOPInstanceUID, ImagingRepo.Dicom.DicomVR.UI, "1.2.3.4.5.1");
+        conflict.Save(Path.Combine(input, "i2-as-i1.dcm"));
+        var key = Path.Combine(_root, "project.key");
+        File.WriteAllText(key, Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+
+        var (code, text) = Run("deid", input, Path.Combine(_root, "out"), "--key-file", key, "--parallelism", "4");
+
+        Assert.Equal(1, code); // the conflict failed
+        Assert.Contains($"skipped: {Path.Combine(input, "i1.dcm")}: duplicate of {Path.Combine(input, "i1-copy.dcm")}", text, StringComparison.Ordinal);
+        Assert.Contains($"failed: {Path.Combine(input, "i2-as-i1.dcm")}: conflict: same SOP Instance UID as {Path.Combine(input, "i1-copy.dcm")}", text,
+            StringComparison.Ordinal);
+        Assert.Contains("skipped 1 files that duplicate an earlier input", text, StringComparison.Ordinal);
+        Assert.StartsWith("deidentified 2 files (0 quarantined, 1 failed) in ", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deid_rejects_a_missing_key_and_unknown_options()
     {
         Assert.Equal(2, Run("deid", _root, Path.Combine(_root, "o")).ExitCode);

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace ImagingRepo.Cli.Tests.Commands;
 
+[Collection("Console")]
 public sealed class TraceCommandTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "imagingrepo-cli-trace-" + Guid.NewGuid().ToString("N"));

@@ -232,6 +232,95 @@ public sealed class BatchDeidentificationTests : IDisposable
     }
 
     [Fact]
+    public void Duplicate_and_conflicting_sop_instance_uids_give_the_same_outputs_and_report_in_every_run()
+    {
+        var folder = Path.Combine(_root, "in");
+        var slices = WriteCtSlices(folder, [64, 4, 4, 512, 4, 16, 4, 4]);
+        string Input(string name) => Path.Combine(folder, name);
+
+        // identical copies: one first in the list (a-…), one after its original (z-…, of the largest, slowest input)
+        File.Copy(slices[1], Input("a-copy-of-i01.dcm"));
+        File.Copy(slices[3], Input("z-copy-of-i03.dcm"));
+
+        // other content under a SOP Instance UID already used: small, so it is done before the large i03 it conflicts with,
+        // and one first in the list, before the input whose UID it takes
+        WriteWithSopOf(slices[6], slices[3], Input("j-conflicts-with-i03.dcm"));
+        WriteWithSopOf(slices[7], slices[5], Input("b-conflicts-with-i05.dcm"));
+        var inputs = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToArray();
+        var engine = new DeidentificationEngine(Key);
+
+        (List<string> Report, List<string> Outputs) Run(string output, DeidentificationEngine? with = null)
+        {
+            var results = new ConcurrentBag<DeidentificationResult>();
+            (with ?? engine).DeidentifyFiles(inputs, output, results.Add, maxDegreeOfParallelism: 4);
+            foreach (var r in results)
+            {
+                // a receipt for what this run wrote, and for what it found written without one; none for duplicates and conflicts
+                var receipted = r.Status == DeidentificationStatus.Deidentified
+                    || (with is not null && r.Status == DeidentificationStatus.Skipped && r.Reason is null);
+                Assert.Equal(receipted, r.Receipt is not null);
+            }
+
+            Assert.Equal(inputs.Length, results.Count);
+            var report = results.OrderBy(r => r.SourcePath, StringComparer.Ordinal)
+                .Select(r => $"{Path.GetFileName(r.SourcePath)} {r.Status} {r.Reason?.Replace(folder, "IN", StringComparison.Ordinal)} "
+                    + (r.OutputPath is null ? "" : Path.GetRelativePath(output, r.OutputPath)))
+                .ToList();
+            var outputs = Directory.EnumerateFiles(output, "*.dcm", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(output, f) + " " + Convert.ToHexString(SHA3_256.HashData(File.ReadAllBytes(f))))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            return (report, outputs);
+        }
+
+        var first = Run(Path.Combine(_root, "out0"));
+        for (var run = 1; run < 6; run++)
+        {
+            var again = Run(Path.Combine(_root, "out" + run.ToString(CultureInfo.InvariantCulture)));
+            Assert.Equal(first.Report, again.Report);
+            Assert.Equal(first.Outputs, again.Outputs);
+        }
+
+        // one output per SOP Instance UID, from the input first in the list
+        Assert.Equal(slices.Length, first.Outputs.Count);
+        string Line(string name) => Assert.Single(first.Report, l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        Assert.StartsWith("a-copy-of-i01.dcm Deidentified", Line("a-copy-of-i01.dcm"), StringComparison.Ordinal);
+        Assert.StartsWith("i01.dcm Skipped duplicate of IN/a-copy-of-i01.dcm ", Line("i01.dcm"), StringComparison.Ordinal);
+        Assert.StartsWith("i03.dcm Deidentified", Line("i03.dcm"), StringComparison.Ordinal);
+        Assert.StartsWith("z-copy-of-i03.dcm Skipped duplicate of IN/i03.dcm ", Line("z-copy-of-i03.dcm"), StringComparison.Ordinal);
+        Assert.StartsWith("j-conflicts-with-i03.dcm Failed ", Line("j-conflicts-with-i03.dcm"), StringComparison.Ordinal);
+        Assert.Contains("same SOP Instance UID as IN/i03.dcm", Line("j-conflicts-with-i03.dcm"), StringComparison.Ordinal);
+        Assert.StartsWith("b-conflicts-with-i05.dcm Deidentified", Line("b-conflicts-with-i05.dcm"), StringComparison.Ordinal);
+        Assert.StartsWith("i05.dcm Failed ", Line("i05.dcm"), StringComparison.Ordinal);
+        Assert.Contains("same SOP Instance UID as IN/b-conflicts-with-i05.dcm", Line("i05.dcm"), StringComparison.Ordinal);
+        var alone = engine.DeidentifyFile(Input("b-conflicts-with-i05.dcm"), Path.Combine(_root, "alone"));
+        Assert.Contains(
+            Path.GetRelativePath(Path.Combine(_root, "alone"), alone.OutputPath!) + " " + Convert.ToHexString(SHA3_256.HashData(File.ReadAllBytes(alone.OutputPath!))),
+            first.Outputs);
+
+        // resumed: what was written is done, the duplicates and conflicts are reported as before
+        var resumed = Run(Path.Combine(_root, "out0"));
+        Assert.Equal(first.Outputs, resumed.Outputs);
+        var asDone = first.Report.Select(l => l.Replace(" Deidentified  ", " Skipped  ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(asDone, resumed.Report);
+
+        // after a crash that lost every receipt: the outputs written are checked and receipted, the rest reported as before
+        var recovered = Run(Path.Combine(_root, "out0"), new DeidentificationEngine(Key) { IsReceiptMissing = _ => true });
+        Assert.Equal(first.Outputs, recovered.Outputs);
+        Assert.Equal(asDone, recovered.Report);
+    }
+
+    /// <summary>Writes <paramref name="content"/>'s instance under the SOP Instance UID of <paramref name="sopOf"/>.</summary>
+    private static void WriteWithSopOf(string content, string sopOf, string path)
+    {
+        var file = DicomFile.Open(content);
+        var sop = DicomFile.Open(sopOf).Dataset.GetString(new DicomTag(0x00080018))!;
+        file.Dataset.SetString(new DicomTag(0x00080018), DicomVR.UI, sop);
+        file.FileMetaInformation.SetString(new DicomTag(0x00020003), DicomVR.UI, sop);
+        file.Save(path);
+    }
+
+    [Fact]
     public void An_existing_output_without_a_receipt_gets_one_when_it_is_this_runs_output_and_fails_when_it_is_not()
     {
         var inputs = WriteCtSlices(Path.Combine(_root, "in"), [4, 8]);

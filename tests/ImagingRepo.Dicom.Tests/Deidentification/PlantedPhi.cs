@@ -16,6 +16,22 @@ internal sealed class PlantedPhi
     public const string SafeCreator = "SAFE CREATOR";
     public const uint NestingSequence = 0x00081115; // Referenced Series Sequence: not listed by the table
 
+    /// <summary>Text planted in the 128-byte preamble, as a sending system left its AE title and a device name there.</summary>
+    public const string PreambleMarker = "MKPREAMBLEZ";
+
+    /// <summary>Where the instance's SOP Class and SOP Instance UIDs are.</summary>
+    public enum SopUids
+    {
+        /// <summary>In the dataset and the file meta, as usual.</summary>
+        InDataset,
+
+        /// <summary>Only in the file meta (Media Storage SOP Class/Instance UID).</summary>
+        InFileMetaOnly,
+
+        /// <summary>The SOP Class UID only in the file meta, no SOP Instance UID anywhere.</summary>
+        NoInstanceUid,
+    }
+
     private int _next = 1;
 
     private PlantedPhi()
@@ -26,7 +42,7 @@ internal sealed class PlantedPhi
 
     public DicomFile File { get; private set; } = null!;
 
-    public static PlantedPhi Build()
+    public static PlantedPhi Build(SopUids sopUids = SopUids.InDataset)
     {
         Assert.False(ConfidentialityProfile.TryFind(NestingSequence, out _));
         var phi = new PlantedPhi();
@@ -52,12 +68,43 @@ internal sealed class PlantedPhi
 
         phi.PlantCurvesAndOverlays(dataset);
         phi.PlantPrivateBlocks(dataset);
+        phi.PlantPrivateSchemeCode(dataset, new DicomTag(0x0040A043), "99LOCAL", []); // an SR document title of a site's own
 
         var file = new DicomFile(dataset, DicomTransferSyntax.ExplicitVRLittleEndian);
         file.FileMetaInformation.SetString(new DicomTag(0x00020002), DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2");
-        file.FileMetaInformation.SetString(new DicomTag(0x00020003), DicomVR.UI, dataset.GetString(new DicomTag(0x00080018))!);
+        var instanceUid = dataset.GetString(new DicomTag(0x00080018))!;
+        switch (sopUids)
+        {
+            case SopUids.InDataset:
+                file.FileMetaInformation.SetString(new DicomTag(0x00020003), DicomVR.UI, instanceUid);
+                break;
+            case SopUids.InFileMetaOnly:
+                file.FileMetaInformation.SetString(new DicomTag(0x00020003), DicomVR.UI, instanceUid);
+                dataset.Remove(new DicomTag(0x00080016));
+                dataset.Remove(new DicomTag(0x00080018));
+                break;
+            case SopUids.NoInstanceUid:
+                dataset.Remove(new DicomTag(0x00080016));
+                dataset.Remove(new DicomTag(0x00080018));
+                phi.Plants.RemoveAll(p => p.Tag == 0x00080018 && p.Path.Length == 0);
+                break;
+        }
+
+        var preamble = new byte[128];
+        System.Text.Encoding.ASCII.GetBytes("AE=" + PreambleMarker + " STATION=" + PreambleMarker, preamble);
+        file.Preamble = preamble;
         phi.File = file;
         return phi;
+    }
+
+    /// <summary>A code item of a private or local coding scheme whose meaning carries a marker (its value does not).</summary>
+    private void PlantPrivateSchemeCode(DicomDataset dataset, DicomTag sequence, string scheme, Step[] path)
+    {
+        var item = new DicomDataset();
+        item.SetString(new DicomTag(0x00080100), DicomVR.SH, "LOCAL-" + scheme);
+        item.SetString(new DicomTag(0x00080102), DicomVR.SH, scheme);
+        PlantValue(item, new DicomTag(0x00080104), "LO", null, [.. path, new Step(sequence.Value, 0, null)], privateScheme: true);
+        dataset.Add(new DicomSequence(sequence, item));
     }
 
     private void PlantRow(DicomDataset dataset, ProfileRow row, Step[] path)
@@ -87,7 +134,7 @@ internal sealed class PlantedPhi
         {
             PlantValue(item, new DicomTag(0x00080100), "SH", null, inner);
             item.SetString(new DicomTag(0x00080102), DicomVR.SH, "99MK");
-            PlantValue(item, new DicomTag(0x00080104), "LO", null, inner);
+            PlantValue(item, new DicomTag(0x00080104), "LO", null, inner, privateScheme: true);
         }
 
         dataset.Add(new DicomSequence(tag, item));
@@ -116,7 +163,19 @@ internal sealed class PlantedPhi
         var date = Item("DATE", "111060", "Study Date");
         Assert.True(ConfidentialityProfile.TryFind(0x0040A121, out var dateRow));
         PlantValue(date, new DicomTag(0x0040A121), "DA", dateRow, [.. path, new Step(contentRow.Tag, 2, contentRow)]);
-        dataset.Add(new DicomSequence(new DicomTag(contentRow.Tag), text, person, date));
+
+        // concept names and a coded value of private and local schemes: their meanings are a site's free text
+        var local = new DicomDataset();
+        local.SetString(new DicomTag(0x0040A010), DicomVR.CS, "CONTAINS");
+        local.SetString(new DicomTag(0x0040A040), DicomVR.CS, "CODE");
+        Step[] localPath = [.. path, new Step(contentRow.Tag, 3, contentRow)];
+        PlantPrivateSchemeCode(local, new DicomTag(0x0040A043), "99PRIVATE", localPath);
+        PlantPrivateSchemeCode(local, new DicomTag(0x0040A168), "L", localPath);
+        var unknown = Item("TEXT", "T-0", "Unknown scheme");
+        Step[] unknownPath = [.. path, new Step(contentRow.Tag, 4, contentRow)];
+        unknown.Remove(new DicomTag(0x0040A043));
+        PlantPrivateSchemeCode(unknown, new DicomTag(0x0040A043), "ACME", unknownPath);
+        dataset.Add(new DicomSequence(new DicomTag(contentRow.Tag), text, person, date, local, unknown));
     }
 
     private void PlantCurvesAndOverlays(DicomDataset dataset)
@@ -151,7 +210,8 @@ internal sealed class PlantedPhi
         PlantValue(dataset, new DicomTag(0x00111006), "LO", privateRow, [], safe: false);
     }
 
-    private void PlantValue(DicomDataset dataset, DicomTag tag, string vrCode, ProfileRow? row, Step[] path, bool safe = false)
+    private void PlantValue(DicomDataset dataset, DicomTag tag, string vrCode, ProfileRow? row, Step[] path, bool safe = false,
+        bool privateScheme = false)
     {
         var i = _next++;
         var vr = Enum.Parse<DicomVR>(vrCode);
@@ -192,7 +252,7 @@ internal sealed class PlantedPhi
             bytes = value;
         }
 
-        Plants.Add(new Plant(text, bytes, tag.Value, vr, row, path, safe, ByteSearchable: text is not null && vr != DicomVR.AS));
+        Plants.Add(new Plant(text, bytes, tag.Value, vr, row, path, safe, ByteSearchable: text is not null && vr != DicomVR.AS, privateScheme));
     }
 
     private static string Date(int i) => new DateOnly(1901, 1, 1).AddDays(i * 2).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
@@ -200,8 +260,12 @@ internal sealed class PlantedPhi
     /// <summary>One step down: the sequence, the item index, and the table row governing the sequence (null when unlisted).</summary>
     internal sealed record Step(uint Sequence, int Item, ProfileRow? Row);
 
-    /// <summary>A planted value: its marker text (null for binary numbers), bytes, place and the table row governing it.</summary>
-    internal sealed record Plant(string? Marker, byte[] Bytes, uint Tag, DicomVR VR, ProfileRow? Row, Step[] Path, bool Safe, bool ByteSearchable);
+    /// <summary>
+    /// A planted value: its marker text (null for binary numbers), bytes, place and the table row governing it;
+    /// <paramref name="PrivateSchemeMeaning"/> for a Code Meaning under a private or local coding scheme.
+    /// </summary>
+    internal sealed record Plant(string? Marker, byte[] Bytes, uint Tag, DicomVR VR, ProfileRow? Row, Step[] Path, bool Safe, bool ByteSearchable,
+        bool PrivateSchemeMeaning = false);
 }
 
 /// <summary>
@@ -217,6 +281,11 @@ internal static class SurvivalRules
         if (plant.Tag is 0x00100010 or 0x00100020)
         {
             return false; // keyed pseudonyms replace patient identity wherever it sits
+        }
+
+        if (plant.PrivateSchemeMeaning)
+        {
+            return false; // a site's own code meaning is free text: replaced by the code value at any depth, under any option
         }
 
         var mode = "normal";

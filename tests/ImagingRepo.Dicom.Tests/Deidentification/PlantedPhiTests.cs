@@ -15,17 +15,31 @@ public sealed class PlantedPhiTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    [Fact]
-    public void Basic_profile_leaves_no_marker_anywhere_in_the_output_bytes()
+    [Theory]
+    [InlineData(nameof(PlantedPhi.SopUids.InDataset))]
+    [InlineData(nameof(PlantedPhi.SopUids.InFileMetaOnly))]
+    [InlineData(nameof(PlantedPhi.SopUids.NoInstanceUid))]
+    public void Basic_profile_leaves_no_marker_anywhere_in_the_output_bytes(string sopUids)
     {
-        var phi = PlantedPhi.Build();
+        var phi = PlantedPhi.Build(Enum.Parse<PlantedPhi.SopUids>(sopUids));
         Assert.True(phi.Plants.Count > 1000, $"planted {phi.Plants.Count}");
-        var (bytes, _) = Run(phi, new DeidentificationPolicy { Pseudonyms = FarShift });
+        Assert.Contains(phi.Plants, p => p.PrivateSchemeMeaning && p.Path.Any(s => s.Sequence == 0x0040A730));
+        var (bytes, output) = Run(phi, new DeidentificationPolicy { Pseudonyms = FarShift });
 
         var survivors = phi.Plants.Where(p => p.ByteSearchable && Contains(bytes, p.Marker!)).Select(Describe).ToList();
         Assert.Empty(survivors);
         var utf16 = phi.Plants.Where(p => p.ByteSearchable && Contains(bytes, Encoding.Unicode.GetBytes(p.Marker!))).Select(Describe).ToList();
         Assert.Empty(utf16);
+        Assert.False(Contains(bytes, PlantedPhi.PreambleMarker), "the preamble's text was copied");
+        Assert.Equal(new byte[128], bytes.AsSpan(0, 128).ToArray());
+
+        // whatever the input lacked, the output is a composite instance whose dataset and file meta agree
+        var sopClass = output.Dataset.GetString(new DicomTag(0x00080016));
+        var sopInstance = output.Dataset.GetString(new DicomTag(0x00080018));
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.2", sopClass);
+        Assert.StartsWith("2.25.", sopInstance, StringComparison.Ordinal);
+        Assert.Equal(sopClass, output.FileMetaInformation.GetString(new DicomTag(0x00020002)));
+        Assert.Equal(sopInstance, output.FileMetaInformation.GetString(new DicomTag(0x00020003)));
     }
 
     public static TheoryData<string> Options => new(DeidentificationOptionNames.ShortNames.Prepend("basic"));
@@ -56,6 +70,7 @@ public sealed class PlantedPhiTests : IDisposable
         }
 
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+        Assert.False(Contains(bytes, PlantedPhi.PreambleMarker), "the preamble's text was copied");
         var survived = phi.Plants.Count(p => SurvivalRules.Survives(p, options));
         if (options == DeidentificationOptions.None)
         {

@@ -28,6 +28,10 @@ public sealed class DeidentificationEngine
     private readonly IReadOnlyList<string> _optionNames;
     private readonly IReadOnlyList<string> _codes;
 
+    // every output's preamble: the policy's fixed one, or zeros; never the input's
+    private readonly byte[] _preamble;
+    private readonly string _preambleKind;
+
     /// <summary>Creates an engine.</summary>
     /// <param name="key">The project's pseudonymization key.</param>
     /// <param name="policy">The project policy; the Basic Profile with defaults when null.</param>
@@ -52,6 +56,8 @@ public sealed class DeidentificationEngine
         _time = timeProvider ?? TimeProvider.System;
         _optionNames = DeidentificationOptionNames.ToNames(Policy.Options);
         _codes = [.. DeidentificationMethodCode.For(Policy.Options).Select(c => c.Value)];
+        _preamble = Policy.Preamble.IsEmpty ? new byte[DeidentificationPolicy.PreambleLength] : Policy.Preamble.ToArray();
+        _preambleKind = Policy.Preamble.IsEmpty ? "zeros" : "policy";
     }
 
     /// <summary>The policy in force.</summary>
@@ -99,7 +105,8 @@ public sealed class DeidentificationEngine
         ArgumentNullException.ThrowIfNull(outputRoot);
         using var activity = Activities.StartActivity("deidentify-file");
         var roots = new OutputRoots(outputRoot, quarantineRoot);
-        var result = Count(Guard(sourcePath, () => Prepare(sourcePath, roots, out var prepared) ?? WriteStreaming(prepared!, cancellationToken)));
+        var result = Count(Guard(sourcePath, () => Prepare(sourcePath, roots, null, -1, out var prepared, cancellationToken)
+            ?? WriteStreaming(prepared!, cancellationToken)));
         activity?.SetTag("status", result.Status.ToString());
         return result;
     }
@@ -112,7 +119,9 @@ public sealed class DeidentificationEngine
     /// or four side by side about 1 MiB at a time.
     /// </summary>
     /// <param name="sourcePaths">The input files; files next to each other in the list should be of similar size (one series),
-    /// since the four hashed together take as long as the longest.</param>
+    /// since the four hashed together take as long as the longest. Where inputs share a SOP Instance UID, the first in the list
+    /// is written: later identical inputs are skipped as its duplicates, later different ones fail as conflicts, whatever
+    /// order the threads finish in.</param>
     /// <param name="outputRoot">The output tree.</param>
     /// <param name="onResult">Called once per input as it finishes, from several threads at once: it must be thread-safe.</param>
     /// <param name="quarantineRoot">The quarantine tree; <c>outputRoot</c> + <c>-quarantine</c> when null.</param>
@@ -128,6 +137,7 @@ public sealed class DeidentificationEngine
         using var activity = Activities.StartActivity("deidentify-files");
         activity?.SetTag("files", sourcePaths.Count);
         var roots = new OutputRoots(outputRoot, quarantineRoot);
+        var claims = new InstanceClaims(sourcePaths);
         var workers = Math.Min(maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount, Math.Max(1, sourcePaths.Count));
         var next = -1;
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
@@ -142,8 +152,19 @@ public sealed class DeidentificationEngine
                 int index;
                 while ((index = Interlocked.Increment(ref next)) < sourcePaths.Count)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (Begin(sourcePaths[index], roots, pending, large, cancellationToken) is { } result)
+                    DeidentificationResult? result;
+                    try
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        result = Begin(claims, index, roots, pending, large, cancellationToken);
+                    }
+                    finally
+                    {
+                        // an input that ended before claiming its UID must not hold back the inputs after it
+                        claims.Settle(index);
+                    }
+
+                    if (result is not null)
                     {
                         onResult(Count(result));
                     }
@@ -186,10 +207,10 @@ public sealed class DeidentificationEngine
     /// <paramref name="large"/> or rewrites it into memory and adds it to <paramref name="pending"/>. Returns the result
     /// when the file is done.
     /// </summary>
-    private DeidentificationResult? Begin(string path, OutputRoots roots, List<(PreparedOutput, PooledBufferStream)> pending,
-        List<PreparedOutput> large, CancellationToken cancellationToken) => Guard(path, () =>
+    private DeidentificationResult? Begin(InstanceClaims claims, int index, OutputRoots roots, List<(PreparedOutput, PooledBufferStream)> pending,
+        List<PreparedOutput> large, CancellationToken cancellationToken) => Guard(claims.PathAt(index), () =>
     {
-        if (Prepare(path, roots, out var prepared) is { } early)
+        if (Prepare(claims.PathAt(index), roots, claims, index, out var prepared, cancellationToken) is { } early)
         {
             return early;
         }
@@ -456,10 +477,12 @@ public sealed class DeidentificationEngine
     }
 
     /// <summary>
-    /// Reads the file and applies the profile; returns the result when the file ends here (failed, or already done),
-    /// otherwise null with the rewritten file and where it goes in <paramref name="prepared"/>.
+    /// Reads the file and applies the profile; returns the result when the file ends here (failed, already done, or a
+    /// duplicate of an earlier input), otherwise null with the rewritten file and where it goes in <paramref name="prepared"/>.
+    /// In a batch, the input claims its output SOP Instance UID in <paramref name="claims"/> as soon as that is known.
     /// </summary>
-    private DeidentificationResult? Prepare(string sourcePath, OutputRoots roots, out PreparedOutput? prepared)
+    private DeidentificationResult? Prepare(string sourcePath, OutputRoots roots, InstanceClaims? claims, int index,
+        out PreparedOutput? prepared, CancellationToken cancellationToken)
     {
         prepared = null;
         var file = DicomFile.Open(sourcePath);
@@ -473,11 +496,10 @@ public sealed class DeidentificationEngine
         }
 
         var dataset = file.Dataset;
-        var sopClass = dataset.GetString(new DicomTag(0x00080016))?.Trim('\0', ' ');
-        var sopInstance = dataset.GetString(new DicomTag(0x00080018))?.Trim('\0', ' ');
-        if (string.IsNullOrEmpty(sopClass) || string.IsNullOrEmpty(sopInstance))
+        var sopUids = SopUids.Complete(file);
+        if (sopUids.Failure is { } notComposite)
         {
-            return Failed(sourcePath, "not a composite instance: SOP Class UID (0008,0016) or SOP Instance UID (0008,0018) is missing");
+            return Failed(sourcePath, notComposite);
         }
 
         // Pixel mask first: a masked instance is clean of burned-in text where the rule says it is.
@@ -488,27 +510,63 @@ public sealed class DeidentificationEngine
             risk = null;
         }
 
-        var originalStudy = dataset.GetString(new DicomTag(0x0020000D))?.Trim('\0', ' ');
+        var originalStudy = dataset.GetString(DicomTags.StudyInstanceUID)?.Trim('\0', ' ');
         var report = _instance.Apply(dataset, pixelsCleaned);
+        if (sopUids.InstanceUidMissing)
+        {
+            // no UID to pseudonymize: one derived from the input's bytes, so the same file gets the same UID in every run
+            dataset.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, Pseudonymizer.InstanceUidFromContent(InputHash.Of(sourcePath)));
+            report.Actions.Add(ActionLog.CodeOf(ElementActionKind.ReplaceUid), DicomTags.SOPInstanceUID.Value);
+        }
 
-        var newSop = dataset.GetString(new DicomTag(0x00080018))?.Trim('\0', ' ') ?? "";
-        var study = dataset.GetString(new DicomTag(0x0020000D))?.Trim('\0', ' ');
-        var series = dataset.GetString(new DicomTag(0x0020000E))?.Trim('\0', ' ');
-        var subject = dataset.GetString(new DicomTag(ProfileRules.PatientId))?.Trim() ?? "";
+        var newSop = dataset.GetString(DicomTags.SOPInstanceUID)?.Trim('\0', ' ') ?? "";
+        var study = dataset.GetString(DicomTags.StudyInstanceUID)?.Trim('\0', ' ');
+        var series = dataset.GetString(DicomTags.SeriesInstanceUID)?.Trim('\0', ' ');
+        var subject = dataset.GetString(DicomTags.PatientID)?.Trim() ?? "";
+        claims?.Claim(index, newSop);
         var relative = Path.Combine(SafeName(subject, "unknown-subject"), SafeName(study, "unknown-study"),
             SafeName(series, "unknown-series"), SafeName(newSop, "unknown-instance") + ".dcm");
         var target = Path.Combine(risk is null ? roots.Output : roots.Quarantine, relative);
+        RewriteMeta(file, newSop, _preamble);
+        prepared = new PreparedOutput(sourcePath, file, file.SourceLength >= 0 ? file.SourceLength : new FileInfo(sourcePath).Length, relative, target, risk, pixelsCleaned,
+            report, subject, originalStudy, study, series, newSop, claims, index, sopUids.Diagnostics);
+
         // a rerun skips what is done; a folder this run created holds nothing done before, so ask only for older ones
-        var exists = !roots.EnsureFolder(Path.GetDirectoryName(target)!) && File.Exists(target);
-        if (exists && IsReceiptMissing?.Invoke(ReceiptPath(relative)) != true)
+        if (roots.EnsureFolder(Path.GetDirectoryName(target)!) || !File.Exists(target))
         {
-            return Skipped(sourcePath, target);
+            return null;
         }
 
-        RewriteMeta(file, newSop);
-        prepared = new PreparedOutput(sourcePath, file, file.SourceLength >= 0 ? file.SourceLength : new FileInfo(sourcePath).Length, relative, target, risk, pixelsCleaned,
-            report, subject, originalStudy, study, series, newSop);
-        return exists ? ReceiptForExisting(prepared) : null;
+        if (Contest(prepared, cancellationToken) is { } lost)
+        {
+            return lost;
+        }
+
+        return IsReceiptMissing?.Invoke(ReceiptPath(relative)) == true ? ReceiptForExisting(prepared) : Skipped(sourcePath, target);
+    }
+
+    /// <summary>
+    /// In a batch, the outcome of an input whose output SOP Instance UID an input earlier in the list claimed too: skipped as
+    /// its duplicate when the two files are the same bytes, failed as a conflict otherwise. Null when this input owns its UID.
+    /// </summary>
+    private static DeidentificationResult? Contest(PreparedOutput prepared, CancellationToken cancellationToken)
+    {
+        if (prepared.Claims is not { } claims)
+        {
+            return null;
+        }
+
+        var owner = claims.OwnerOf(prepared.Index, prepared.NewSop, cancellationToken);
+        if (owner == prepared.Index)
+        {
+            return null;
+        }
+
+        var other = claims.PathAt(owner);
+        return InputHash.SameContent(prepared.SourcePath, other)
+            ? new DeidentificationResult(prepared.SourcePath, DeidentificationStatus.Skipped, prepared.Target, "duplicate of " + other, null)
+            : Failed(prepared.SourcePath, $"conflict: same SOP Instance UID as {other}, which comes first in the input and is the one written; "
+                + "this input has other content and is not written");
     }
 
     /// <summary>Writes the output through a hashing stream: for large inputs, never held whole in memory.</summary>
@@ -534,15 +592,21 @@ public sealed class DeidentificationEngine
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (Contest(prepared, cancellationToken) is { } lost)
+        {
+            return lost;
+        }
+
         if (!output.TryPublish())
         {
-            // the same instance twice in the input (or a parallel run): the first one stands
-            return Skipped(prepared.SourcePath, prepared.Target);
+            // another run (or a DeidentifyFile call) named the same output meanwhile: the first one stands
+            return new DeidentificationResult(prepared.SourcePath, DeidentificationStatus.Skipped, prepared.Target,
+                "the output was written meanwhile by another run", null);
         }
 
         return new DeidentificationResult(prepared.SourcePath,
             prepared.Risk is null ? DeidentificationStatus.Deidentified : DeidentificationStatus.Quarantined, prepared.Target,
-            prepared.Risk, Record(prepared, hash, length));
+            prepared.Risk, Record(prepared, hash, length)) { Diagnostics = prepared.Diagnostics ?? [] };
     }
 
     /// <summary>
@@ -569,7 +633,7 @@ public sealed class DeidentificationEngine
         }
 
         return new DeidentificationResult(prepared.SourcePath, DeidentificationStatus.Skipped, prepared.Target, null,
-            Record(prepared, hash, length));
+            Record(prepared, hash, length)) { Diagnostics = prepared.Diagnostics ?? [] };
     }
 
     /// <summary>Writes the journal entry of a named output and returns its receipt.</summary>
@@ -594,6 +658,8 @@ public sealed class DeidentificationEngine
             OutputLength = length,
             OutputHash = Convert.ToBase64String(hash),
             PixelsCleaned = prepared.PixelsCleaned,
+            Preamble = _preambleKind,
+            Diagnostics = prepared.Diagnostics,
             ActionCounts = counts,
             Tags = tags,
             Timestamp = _time.GetUtcNow(),
@@ -651,14 +717,19 @@ public sealed class DeidentificationEngine
         string? OriginalStudy,
         string? Study,
         string? Series,
-        string NewSop);
+        string NewSop,
+        InstanceClaims? Claims,
+        int Index,
+        IReadOnlyList<string>? Diagnostics);
 
-    private static void RewriteMeta(DicomFile file, string newSop)
+    private static void RewriteMeta(DicomFile file, string newSop, byte[] preamble)
     {
+        // systems leave text in the preamble (AE titles, device names): it is never copied
+        file.Preamble = preamble;
         var meta = file.FileMetaInformation;
-        var sopClass = file.Dataset.GetString(new DicomTag(0x00080016))?.Trim('\0', ' ') ?? "";
-        meta.SetString(new DicomTag(0x00020002), DicomVR.UI, sopClass);
-        meta.SetString(new DicomTag(0x00020003), DicomVR.UI, newSop);
+        var sopClass = file.Dataset.GetString(DicomTags.SOPClassUID)?.Trim('\0', ' ') ?? "";
+        meta.SetString(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClass);
+        meta.SetString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, newSop);
 
         // the sending AE title and private meta information could identify the source
         meta.Remove(new DicomTag(0x00020016));

@@ -11,6 +11,7 @@ internal sealed class InstanceDeidentifier
 {
     private const string DummyText = "DEIDENTIFIED";
     private const uint SopInstanceUid = 0x00080018;
+    private static readonly uint CodeMeaning = DicomTags.CodeMeaning.Value;
 
     // Items of these sequences hold vocabulary (concept names, units, anatomy): their codes are kept when the
     // enclosing content is replaced by dummies, so a structured report keeps its meaning-free skeleton.
@@ -154,6 +155,15 @@ internal sealed class InstanceDeidentifier
             if (!rule.Listed && mode != Mode.Normal)
             {
                 rule = ContentRule(element, mode, parentSequence);
+            }
+
+            if (tag == CodeMeaning && rule.Kind is ElementActionKind.Keep or ElementActionKind.Clean
+                && _rules.PrivateCodeMeanings is { } meanings && meanings.IsPrivate(dataset))
+            {
+                // a site's own code meaning is free text, kept by the rules for codes but not by this one
+                meanings.Replace(dataset);
+                state.Actions.Add(ActionLog.CodeOf(ElementActionKind.Clean), tag);
+                continue;
             }
 
             if (rule.Kind == ElementActionKind.Private)

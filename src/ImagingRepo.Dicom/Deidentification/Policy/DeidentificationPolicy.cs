@@ -51,6 +51,15 @@ public sealed record DeidentificationPolicy
     /// <summary>Rectangles blanked in uncompressed pixel data, chosen by rule.</summary>
     public IReadOnlyList<PixelMaskRule> PixelMasks { get; init; } = [];
 
+    /// <summary>
+    /// The 128-byte File Preamble of every output (base64 in JSON); when empty, the default, 128 zero bytes. The input's
+    /// preamble is never copied: sending systems leave text there (AE titles, device names) that no attribute rule reaches.
+    /// </summary>
+    public ReadOnlyMemory<byte> Preamble { get; init; }
+
+    /// <summary>Code meanings under private or unknown coding schemes: replaced unless kept, and which schemes are standard.</summary>
+    public CodeMeaningPolicy CodeMeanings { get; init; } = new();
+
     /// <summary>The Basic Profile with default settings and no overrides.</summary>
     public static DeidentificationPolicy Default { get; } = new();
 
@@ -65,7 +74,7 @@ public sealed record DeidentificationPolicy
     internal DeidentificationPolicy(int version = 1, string? name = null, DeidentificationOptions options = default,
         PseudonymSettings? pseudonyms = null, IReadOnlyList<AttributeOverride>? overrides = null,
         IReadOnlyList<SafePrivateAttribute>? privateAllowList = null, BurnedInPolicy? burnedIn = null,
-        IReadOnlyList<PixelMaskRule>? pixelMasks = null)
+        IReadOnlyList<PixelMaskRule>? pixelMasks = null, ReadOnlyMemory<byte> preamble = default, CodeMeaningPolicy? codeMeanings = null)
     {
         Version = version;
         Name = name;
@@ -75,7 +84,12 @@ public sealed record DeidentificationPolicy
         PrivateAllowList = privateAllowList ?? PrivateAllowList;
         BurnedIn = burnedIn ?? BurnedIn;
         PixelMasks = pixelMasks ?? PixelMasks;
+        Preamble = preamble;
+        CodeMeanings = codeMeanings ?? CodeMeanings;
     }
+
+    /// <summary>The length of the File Preamble (PS3.10 7.1).</summary>
+    public const int PreambleLength = 128;
 
     // source-generated metadata (no reflection), so that policies load in trimmed and native-AOT builds too
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
@@ -217,6 +231,14 @@ public sealed record DeidentificationPolicy
                 throw new DeidentificationPolicyException($"{source}: privateAllowList[{i}].group '{p.Group}' is not an odd group above 0008.");
             }
         }
+
+        if (!Preamble.IsEmpty && Preamble.Length != PreambleLength)
+        {
+            throw new DeidentificationPolicyException(
+                $"{source}: preamble must be exactly {PreambleLength} bytes (base64 in JSON) or absent for zeros; it has {Preamble.Length}.");
+        }
+
+        (CodeMeanings ?? throw new DeidentificationPolicyException($"{source}: codeMeanings is null.")).Validate(source);
 
         for (var i = 0; i < PixelMasks.Count; i++)
         {

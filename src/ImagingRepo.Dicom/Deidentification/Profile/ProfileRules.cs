@@ -77,6 +77,9 @@ internal sealed class ProfileRules
 
         _explicit = rows.ToFrozenDictionary();
         _overrides = overrides.ToFrozenDictionary();
+
+        // an override of Code Meaning says what the project wants of every meaning: it wins over the scheme rule
+        PrivateCodeMeanings = PrivateCodeMeanings.For(policy, overrides.ContainsKey(DicomTags.CodeMeaning.Value));
         _masked = [.. masked];
         _byIodType = byIodType.ToFrozenDictionary();
         var privateAction = ConfidentialityProfile.PrivateAttributes.ActionFor(Options);
@@ -90,6 +93,9 @@ internal sealed class ProfileRules
     public DeidentificationOptions Options { get; }
 
     public bool HasOverrides => _overrides.Count > 0;
+
+    /// <summary>How code meanings of private and unknown coding schemes are replaced; null when the policy keeps them.</summary>
+    public PrivateCodeMeanings? PrivateCodeMeanings { get; }
 
     /// <summary>The rule for a (non-private-creator) element; elements the table does not list are kept.</summary>
     public ElementRule RuleFor(uint tag)

@@ -77,6 +77,17 @@ public sealed class Pseudonymizer
         return replacement;
     }
 
+    /// <summary>
+    /// A SOP Instance UID for an instance that has none, derived from the SHA-256 of its file under the key (domain-separated
+    /// from UIDs): a <c>2.25.</c> UID like the other replacements, the same for the same file in every run.
+    /// </summary>
+    internal string InstanceUidFromContent(ReadOnlySpan<byte> contentHash)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        Mac("instance-content", Convert.ToHexString(contentHash), mac);
+        return "2.25." + BinaryPrimitives.ReadUInt128BigEndian(mac).ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The keyed pseudonym of a patient, formatted with <see cref="PseudonymSettings.PatientIdFormat"/>.</summary>
     /// <param name="patientId">The original Patient ID (the patient key).</param>
     /// <returns>The pseudonymous Patient ID.</returns>

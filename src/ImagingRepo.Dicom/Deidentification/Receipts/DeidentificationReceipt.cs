@@ -62,6 +62,15 @@ public sealed record DeidentificationReceipt
     /// <summary>True when pixel rectangles were blanked by a mask rule.</summary>
     public bool PixelsCleaned { get; init; }
 
+    /// <summary>
+    /// What the output's 128-byte File Preamble holds: <c>zeros</c>, or <c>policy</c> for the policy's fixed preamble; never
+    /// the input's. Null in receipts written before it was recorded.
+    /// </summary>
+    public string? Preamble { get; init; }
+
+    /// <summary>What the engine had to make up for the input (e.g. a SOP Instance UID it lacked), without values; null when nothing.</summary>
+    public IReadOnlyList<string>? Diagnostics { get; init; }
+
     /// <summary>How many elements each action touched, keyed by action code (K, X, Z, D, C, U, P for pseudonym, R for replace).</summary>
     public IReadOnlyDictionary<string, int> ActionCounts { get; init; } = new Dictionary<string, int>();
 
@@ -108,6 +117,12 @@ public sealed record DeidentificationReceipt
         json.WriteString(Names.OutputHashType, OutputHashType);
         json.WriteString(Names.OutputHash, OutputHash);
         json.WriteBoolean(Names.PixelsCleaned, PixelsCleaned);
+        WriteStringUnlessNull(json, Names.Preamble, Preamble);
+        if (Diagnostics is not null)
+        {
+            WriteArray(json, Names.Diagnostics, Diagnostics);
+        }
+
         json.WriteStartObject(Names.ActionCounts);
         foreach (var (action, count) in ActionCounts)
         {
@@ -178,6 +193,8 @@ public sealed record DeidentificationReceipt
         public static readonly JsonEncodedText OutputHashType = JsonEncodedText.Encode("outputHashType");
         public static readonly JsonEncodedText OutputHash = JsonEncodedText.Encode("outputHash");
         public static readonly JsonEncodedText PixelsCleaned = JsonEncodedText.Encode("pixelsCleaned");
+        public static readonly JsonEncodedText Preamble = JsonEncodedText.Encode("preamble");
+        public static readonly JsonEncodedText Diagnostics = JsonEncodedText.Encode("diagnostics");
         public static readonly JsonEncodedText ActionCounts = JsonEncodedText.Encode("actionCounts");
         public static readonly JsonEncodedText Tags = JsonEncodedText.Encode("tags");
         public static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("timestamp");

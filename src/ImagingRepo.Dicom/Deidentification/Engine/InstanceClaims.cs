@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ImagingRepo.Dicom.Deidentification;
+
+/// <summary>
+/// Which input of a batch owns each output SOP Instance UID: the first in the input list that claims it, whatever order
+/// the threads finish in. Each input claims its UID (or settles without one) as soon as it is read; before an output is
+/// named, its input waits until every input before it in the list has settled, and then the owner of its UID is
+/// known for good. No lock is taken per file: a claim is one concurrent-map update and one interlocked step of a
+/// watermark, and only a thread that gets ahead of the watermark blocks.
+/// </summary>
+/// <remarks>
+/// Inputs are taken in list order, and every taken input settles before its thread can wait for anything, so the
+/// lowest unsettled input is always making progress and waiting cannot deadlock.
+/// </remarks>
+internal sealed class InstanceClaims
+{
+    private readonly IReadOnlyList<string> _paths;
+    private readonly int[] _settled;
+
+    // output SOP Instance UID, as 128 bits, to the lowest index that claimed it
+    private readonly ConcurrentDictionary<UInt128, int> _owners = new();
+    private readonly object _gate = new();
+    private int _watermark; // every index below it has settled
+    private int _waiters;
+
+    public InstanceClaims(IReadOnlyList<string> paths)
+    {
+        _paths = paths;
+        _settled = new int[paths.Count];
+    }
+
+    /// <summary>The input path at <paramref name="index"/>.</summary>
+    public string PathAt(int index) => _paths[index];
+
+    /// <summary>Records that input <paramref name="index"/> becomes the output <paramref name="sopInstanceUid"/>, and settles it.</summary>
+    public void Claim(int index, string sopInstanceUid)
+    {
+        _owners.AddOrUpdate(KeyOf(sopInstanceUid), static (_, i) => i, static (_, owner, i) => Math.Min(owner, i), index);
+        Settle(index);
+    }
+
+    /// <summary>Settles input <paramref name="index"/> without a claim (it failed or ended early); a no-op once settled.</summary>
+    public void Settle(int index)
+    {
+        if (Interlocked.Exchange(ref _settled[index], 1) == 0)
+        {
+            Advance();
+        }
+    }
+
+    /// <summary>
+    /// The index of the input that owns <paramref name="sopInstanceUid"/>, which input <paramref name="index"/> claimed: waits
+    /// until every input before <paramref name="index"/> has settled.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The run was cancelled while waiting.</exception>
+    public int OwnerOf(int index, string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        WaitForSettledBefore(index, cancellationToken);
+        return _owners[KeyOf(sopInstanceUid)];
+    }
+
+    private void WaitForSettledBefore(int index, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _watermark) >= index)
+        {
+            return;
+        }
+
+        using var registration = cancellationToken.Register(static state => ((InstanceClaims)state!).WakeAll(), this);
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _waiters);
+            try
+            {
+                while (Volatile.Read(ref _watermark) < index)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Monitor.Wait(_gate);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiters);
+            }
+        }
+    }
+
+    /// <summary>Moves the watermark past every settled index it reaches, and wakes the waiters when it moved.</summary>
+    private void Advance()
+    {
+        var moved = false;
+        while (true)
+        {
+            // the settle above and the exchange below are full fences: of two threads settling neighbours, one sees the other
+            var mark = Volatile.Read(ref _watermark);
+            if (mark >= _settled.Length || Volatile.Read(ref _settled[mark]) == 0)
+            {
+                break;
+            }
+
+            moved |= Interlocked.CompareExchange(ref _watermark, mark + 1, mark) == mark;
+        }
+
+        if (moved && Volatile.Read(ref _waiters) > 0)
+        {
+            WakeAll();
+        }
+    }
+
+    private void WakeAll()
+    {
+        lock (_gate)
+        {
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>
+    /// 128 bits that stand for a UID: the number itself for the <c>2.25.</c> UIDs pseudonyms are, the first half of its SHA-256
+    /// otherwise (a UID kept under Retain UIDs), so the map holds no strings.
+    /// </summary>
+    private static UInt128 KeyOf(string uid)
+    {
+        var digits = uid.AsSpan();
+        if (digits.StartsWith("2.25.", StringComparison.Ordinal) && digits.Length > 5 && (digits[5] != '0' || digits.Length == 6)
+            && UInt128.TryParse(digits[5..], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(uid), hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(hash);
+    }
+}
