@@ -75,6 +75,26 @@ public sealed class NativeFrontTests : IDisposable
         Assert.Contains("no-such-command", unknown.Stderr, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void Native_deid_ignores_what_is_not_DICOM_and_refuses_usage_errors_as_the_full_tool_does()
+    {
+        var cli = NativeCli();
+        var input = Path.Combine(_root, "export");
+        DeidCommandTests.WriteInstances(input, 1);
+        File.Copy(Path.Combine(input, "i1.dcm"), Path.Combine(input, "DICOMDIR"));
+        File.WriteAllText(Path.Combine(input, "notes.txt"), "not DICOM");
+        var keyFile = Path.Combine(_root, "project.key");
+        File.WriteAllText(keyFile, Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+
+        var run = ProcessRunner.Run(cli, "deid", input, Path.Combine(_root, "out"), "--key-file", keyFile);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("ignored 2 files that are not DICOM instances", run.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(2, ProcessRunner.Run(cli, "deid", input, Path.Combine(input, "out"), "--key-file", keyFile).ExitCode);
+        Assert.Equal(2, ProcessRunner.Run(cli, "deid", input).ExitCode);
+        Assert.Equal(2, ProcessRunner.Run(cli, "deid", input, Path.Combine(_root, "o2"), "--no-such-option").ExitCode);
+    }
+
     private static string NativeCli()
     {
         var path = Environment.GetEnvironmentVariable("IMAGINGREPO_NATIVE_CLI");

@@ -51,7 +51,10 @@ public sealed record DeidentificationPolicy
     /// <summary>Rectangles blanked in uncompressed pixel data, chosen by rule.</summary>
     public IReadOnlyList<PixelMaskRule> PixelMasks { get; init; } = [];
 
-    /// <summary>The Basic Profile with default settings and no overrides.</summary>
+    /// <summary>
+    /// The Basic Profile with default settings: no option, no overrides, no private allow-list, no pixel masks, and
+    /// instances that may show burned-in text sent to quarantine. What an engine created without a policy uses.
+    /// </summary>
     public static DeidentificationPolicy Default { get; } = new();
 
     /// <summary>Creates the Basic Profile with default settings and no overrides.</summary>
