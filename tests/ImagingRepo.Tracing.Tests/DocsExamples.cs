@@ -73,10 +73,10 @@ public sealed class DocsExamples : IDisposable
         var region = source[from..source.IndexOf("        // --- end ---", from, StringComparison.Ordinal)].Split('\n')
             .Select(line => line.Length >= 8 ? line[8..] : line.Trim());
 
-        var usings = block.Where(line => line.StartsWith("using ", StringComparison.Ordinal)).ToList();
+        var usings = block.TakeWhile(line => line.StartsWith("using ", StringComparison.Ordinal) && !line.StartsWith("using var ", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(usings);
         Assert.All(usings, line => Assert.Contains("\n" + line + "\n", "\n" + source, StringComparison.Ordinal));
-        var code = block.SkipWhile(line => line.StartsWith("using ", StringComparison.Ordinal) || line.Length == 0);
+        var code = block.Skip(usings.Count).SkipWhile(line => line.Length == 0);
         Assert.Equal(string.Join('\n', code).TrimEnd(), string.Join('\n', region).TrimEnd());
     }
 }
