@@ -316,7 +316,8 @@ internal static class TraceCommand
                 return CannotRead;
             }
 
-            if (MissingOutbox(parse))
+            // an exported proof is checked against the ledger alone: whoever holds it needs no outbox
+            if (proof is null && MissingOutbox(parse))
             {
                 return CannotRead;
             }
@@ -324,11 +325,17 @@ internal static class TraceCommand
             var ledger = await OpenLedgerAsync(parse, ct).ConfigureAwait(false);
             try
             {
-                await using var outbox = await OpenOutboxAsync(parse, null, ct).ConfigureAwait(false);
-                var verifier = new TraceVerifier(outbox, ledger);
-                var result = proof is not null
-                    ? await verifier.VerifyProofAsync(proof, ct).ConfigureAwait(false)
-                    : await verifier.VerifyStoredAsync(parse.GetValue(id)!.Value, ct).ConfigureAwait(false);
+                TraceVerification result;
+                if (proof is not null)
+                {
+                    result = await TraceVerifier.VerifyProofOnLedgerAsync(proof, ledger, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await using var outbox = await OpenOutboxAsync(parse, null, ct).ConfigureAwait(false);
+                    result = await new TraceVerifier(outbox, ledger).VerifyStoredAsync(parse.GetValue(id)!.Value, ct).ConfigureAwait(false);
+                }
+
                 Console.WriteLine($"{result.Status.ToString().ToLowerInvariant()}: {result.Reason}");
                 return result.Status switch
                 {

@@ -130,6 +130,21 @@ public sealed partial class TraceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_exported_proof_is_verified_against_the_ledger_without_an_outbox()
+    {
+        var id = await RecordAsync(MakeDataset());
+        var (_, shown, _) = await RunCapturedAsync(["trace", "show", id.ToString(), "--json", .. Store]);
+        var proof = Path.Combine(_dir, "proof.json");
+        await File.WriteAllTextAsync(proof, JsonDocument.Parse(shown).RootElement.GetProperty("proof").GetRawText());
+
+        var none = Path.Combine(_dir, "elsewhere.db");
+        var (code, stdout, stderr) = await RunCapturedAsync("trace", "verify", "--proof", proof, "--outbox", none, "--ledger", Path.Combine(_dir, "traces.ledger.jsonl"));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.StartsWith("anchored", stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(none));
+    }
+
+    [Fact]
     public async Task A_tampered_ledger_gives_a_clear_message_and_exit_2()
     {
         var id = await RecordAsync(MakeDataset());
