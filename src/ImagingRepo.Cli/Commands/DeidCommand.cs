@@ -254,8 +254,8 @@ internal static class DeidCommand
     /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies under it.</summary>
     private static bool IsSameOrInside(string path, string folder)
     {
-        path = Path.TrimEndingDirectorySeparator(path);
-        return path.Equals(folder, StringComparison.Ordinal) || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        var relative = Path.GetRelativePath(folder, path);
+        return relative == "." || !(relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative));
     }
 
     /// <summary>Reports a usage error (a refused argument or option) and returns its exit code, 2.</summary>
