@@ -2,7 +2,8 @@
 # Builds ImagingRepo and runs every test against real servers on 127.0.0.1.
 #
 #  1. installs (idempotently, quietly) the Debian and npm packages the servers and tests need,
-#     while restoring and building the solution (Release);
+#     while restoring and building the solution (Release); then packs it (dotnet pack, into
+#     .services/test-run/packages) and publishes the CLI;
 #  2. in a loopback-only network namespace (unshare -n): starts PostgreSQL, Ceph RGW, oidc-provider,
 #     Hardhat and Orthanc in parallel with scripts/services/*.sh, exports their variables, runs
 #     `dotnet test ImagingRepo.sln -c Release --no-build`, and stops every server it started by PID,
@@ -135,6 +136,16 @@ fi
 grep -h '\] \(apt\|npm\):' "$RUN_LOGS/install.log" || true
 echo "install + build: $(seconds_since "$T_START") s"
 [ "$BUILD_RC" -eq 0 ] || { echo "error: build failed" >&2; exit "$BUILD_RC"; }
+
+# Every packable project must keep packing (a stable package on a prerelease dependency, NU5104, failed only at
+# release time before): pack what the build above made, into the run's state folder.
+T_PACK=$(date +%s)
+stamp "dotnet pack"
+rm -rf "$IMAGINGREPO_SERVICES_DIR/packages"
+dotnet pack ImagingRepo.sln -c Release --no-build --nologo -o "$IMAGINGREPO_SERVICES_DIR/packages" >"$RUN_LOGS/pack.log" 2>&1 \
+  || { cat "$RUN_LOGS/pack.log" >&2; echo "error: dotnet pack failed" >&2; exit 1; }
+(cd "$IMAGINGREPO_SERVICES_DIR/packages" && ls -s --block-size=M -- *.nupkg)
+echo "pack: $(seconds_since "$T_PACK") s"
 
 # The CLI as users run it (native front + full tool), for the tests that run it as a process. Published out here:
 # the ahead-of-time compiler's packages come from the network.

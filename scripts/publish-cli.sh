@@ -7,6 +7,10 @@
 #
 #   scripts/publish-cli.sh OUT            # both
 #   MANAGED_ONLY=1 scripts/publish-cli.sh OUT   # the full tool alone in OUT (no C toolchain needed)
+#   ImagingRepoGpu=true scripts/publish-cli.sh OUT   # keep ONNX Runtime's CUDA provider (271 MB), left out by default
+#                                                  # (src/Directory.Build.targets); MSBuild reads it from the environment
+#
+# OUT inside the repository: out/ is git-ignored (scripts/publish-cli.sh out/cli, as README.md shows).
 set -euo pipefail
 
 if [ $# -ne 1 ]; then

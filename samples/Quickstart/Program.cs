@@ -6,6 +6,7 @@
 //      then verified with its inclusion proof;
 //   4. an in-situ batch job over the dataset is rendered as hardened Kubernetes YAML and checked against the
 //      platform policies (rendered, not submitted).
+using System.CommandLine;
 using System.Reflection;
 using System.Security.Cryptography;
 using ImagingRepo.Dicom;
@@ -21,88 +22,113 @@ using ImagingRepo.Tracing.Privacy;
 using ImagingRepo.Tracing.Proofs;
 using Quickstart;
 
-var version = typeof(SyntheticStudy).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-var root = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(Path.GetTempPath(), "imagingrepo-quickstart");
-if (Directory.Exists(root))
+var folderArgument = new Argument<string>("DIR")
 {
-    Directory.Delete(root, recursive: true); // a fresh run each time: the sample owns this folder
-}
-
-var hospital = Directory.CreateDirectory(Path.Combine(root, "hospital")).FullName;
-var lake = Directory.CreateDirectory(Path.Combine(root, "datalake")).FullName;
-var datasets = Directory.CreateDirectory(Path.Combine(root, "datasets")).FullName;
-var state = Directory.CreateDirectory(Path.Combine(root, "state")).FullName;
-
-Console.WriteLine($"ImagingRepo Quickstart {version} on .NET {Environment.Version}");
-Console.WriteLine($"working folder: {root}");
-Console.WriteLine();
-
-// 1. De-identify a study (PS3.15 Basic Profile, keyed pseudonyms) into the data lake.
-var sourceFiles = SyntheticStudy.Write(hospital, series: 2, instancesPerSeries: 3);
-var engine = new DeidentificationEngine(DeidentificationKey.Generate());
-var results = new System.Collections.Concurrent.ConcurrentBag<DeidentificationResult>();
-engine.DeidentifyFiles(sourceFiles, lake, results.Add); // in parallel, receipts hashed four files at a time
-var written = results.Where(r => r.Status == DeidentificationStatus.Deidentified).ToList();
-var leaked = written.Count(r => File.ReadAllText(r.OutputPath!).Contains(SyntheticStudy.PatientName, StringComparison.Ordinal));
-Console.WriteLine($"1. de-identified {written.Count} of {sourceFiles.Count} instances into the data lake " +
-                  $"({results.Count(r => r.Status == DeidentificationStatus.Failed)} failed, patient name found in {leaked} outputs)");
-var subject = Directory.GetDirectories(lake).Single();
-Console.WriteLine($"   subject {Path.GetFileName(subject)}, study {Path.GetFileName(Directory.GetDirectories(subject).Single())[..12]}…");
-
-// 2. A dataset is never a copy: a folder with subject links into the lake, hashed as the platform does.
-var datasetId = Guid.NewGuid().ToString();
-var datasetFolder = Directory.CreateDirectory(Path.Combine(datasets, datasetId)).FullName;
-Directory.CreateSymbolicLink(Path.Combine(datasetFolder, Path.GetFileName(subject)), subject);
-var tree = await DatasetHasher.ComputeAsync(datasetFolder);
-Console.WriteLine($"2. dataset {datasetId}: {tree.Studies.Count} study, {tree.Studies.Sum(s => s.Series.Count)} series, " +
-                  $"images SHA3-256 {Convert.ToBase64String(tree.Images)[..16]}…");
-
-// 3. Record the CREATE_DATASET trace durably, anchor it in the local ledger and verify its proof.
-var pseudonymizer = new UserPseudonymizer(RandomNumberGenerator.GetBytes(32));
-await using (var outbox = await SqliteTraceOutbox.OpenAsync(Path.Combine(state, "traces.db"),
-                 new SqliteTraceOutboxOptions { Pseudonymizer = pseudonymizer }))
+    Description = "The working folder: created when missing, and cleared on later runs only if the Quickstart created it " +
+                  $"(marker file {WorkingFolder.MarkerName}); a non-empty folder of yours is refused. " +
+                  "Default: imagingrepo-quickstart in the temporary folder.",
+    Arity = ArgumentArity.ZeroOrOne,
+    DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "imagingrepo-quickstart"),
+};
+// an unknown option would otherwise be taken for the folder's name (and a folder named --frobnicate made)
+folderArgument.Validators.Add(result =>
 {
-    using var ledger = await FileTraceLedger.OpenAsync(Path.Combine(state, "traces.ledger.jsonl"));
-    var trace = new CreateDatasetTrace
+    if (result.Tokens is [{ Value: ['-', ..] value }])
     {
-        Id = Guid.NewGuid(),
-        CallerId = "imagingrepo-quickstart",
-        Timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(),
-        UserId = "data.steward@hospital.example",
-        DatasetId = datasetId,
-        TraceResources = tree.ToTraceResources(),
-    };
-    await outbox.RecordAsync(trace);
-    await using (var dispatcher = new TraceDispatcher(outbox, ledger, new TraceDispatcherOptions { Window = TimeSpan.FromMilliseconds(100) }))
+        result.AddError($"unknown option '{value}' (see --help)");
+    }
+});
+var command = new RootCommand("ImagingRepo Quickstart: de-identifies a synthetic study into a local data lake, hashes it as a dataset, " +
+                              "records and verifies its CREATE_DATASET trace in a local ledger, and renders a hardened Kubernetes job; no server needed.");
+command.Arguments.Add(folderArgument);
+command.SetAction((parse, _) => RunAsync(parse.GetValue(folderArgument)!));
+return await command.Parse(args).InvokeAsync();
+
+static async Task<int> RunAsync(string folder)
+{
+    var version = typeof(SyntheticStudy).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+    if (WorkingFolder.Prepare(folder, out var refusal) is not { } root)
     {
-        dispatcher.Start();
-        await dispatcher.FlushAsync();
+        Console.Error.WriteLine("quickstart: " + refusal);
+        return 2;
     }
 
-    var verification = await new TraceVerifier(outbox, ledger, pseudonymizer).VerifyAsync(trace);
-    var integrity = (await DatasetHasher.ComputeAsync(datasetFolder)).CompareWith(trace);
-    Console.WriteLine($"3. CREATE_DATASET trace {trace.Id}: {verification.Status} in the local ledger; " +
-                      $"dataset integrity {(integrity.IsIntact ? "intact" : "BROKEN")}");
+    var hospital = Directory.CreateDirectory(Path.Combine(root, "hospital")).FullName;
+    var lake = Directory.CreateDirectory(Path.Combine(root, "datalake")).FullName;
+    var datasets = Directory.CreateDirectory(Path.Combine(root, "datasets")).FullName;
+    var state = Directory.CreateDirectory(Path.Combine(root, "state")).FullName;
+
+    Console.WriteLine($"ImagingRepo Quickstart {version} on .NET {Environment.Version}");
+    Console.WriteLine($"working folder: {root}");
+    Console.WriteLine();
+
+    // 1. De-identify a study (PS3.15 Basic Profile, keyed pseudonyms) into the data lake.
+    var sourceFiles = SyntheticStudy.Write(hospital, series: 2, instancesPerSeries: 3);
+    var engine = new DeidentificationEngine(DeidentificationKey.Generate());
+    var results = new System.Collections.Concurrent.ConcurrentBag<DeidentificationResult>();
+    engine.DeidentifyFiles(sourceFiles, lake, results.Add); // in parallel, receipts hashed four files at a time
+    var written = results.Where(r => r.Status == DeidentificationStatus.Deidentified).ToList();
+    var leaked = written.Count(r => File.ReadAllText(r.OutputPath!).Contains(SyntheticStudy.PatientName, StringComparison.Ordinal));
+    Console.WriteLine($"1. de-identified {written.Count} of {sourceFiles.Count} instances into the data lake " +
+                      $"({results.Count(r => r.Status == DeidentificationStatus.Failed)} failed, patient name found in {leaked} outputs)");
+    var subject = Directory.GetDirectories(lake).Single();
+    Console.WriteLine($"   subject {Path.GetFileName(subject)}, study {Path.GetFileName(Directory.GetDirectories(subject).Single())[..12]}…");
+
+    // 2. A dataset is never a copy: a folder with subject links into the lake, hashed as the platform does.
+    var datasetId = Guid.NewGuid().ToString();
+    var datasetFolder = Directory.CreateDirectory(Path.Combine(datasets, datasetId)).FullName;
+    Directory.CreateSymbolicLink(Path.Combine(datasetFolder, Path.GetFileName(subject)), subject);
+    var tree = await DatasetHasher.ComputeAsync(datasetFolder);
+    Console.WriteLine($"2. dataset {datasetId}: {tree.Studies.Count} study, {tree.Studies.Sum(s => s.Series.Count)} series, " +
+                      $"images SHA3-256 {Convert.ToBase64String(tree.Images)[..16]}…");
+
+    // 3. Record the CREATE_DATASET trace durably, anchor it in the local ledger and verify its proof.
+    var pseudonymizer = new UserPseudonymizer(RandomNumberGenerator.GetBytes(32));
+    await using (var outbox = await SqliteTraceOutbox.OpenAsync(Path.Combine(state, "traces.db"),
+                     new SqliteTraceOutboxOptions { Pseudonymizer = pseudonymizer }))
+    {
+        using var ledger = await FileTraceLedger.OpenAsync(Path.Combine(state, "traces.ledger.jsonl"));
+        var trace = new CreateDatasetTrace
+        {
+            Id = Guid.NewGuid(),
+            CallerId = "imagingrepo-quickstart",
+            Timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(),
+            UserId = "data.steward@hospital.example",
+            DatasetId = datasetId,
+            TraceResources = tree.ToTraceResources(),
+        };
+        await outbox.RecordAsync(trace);
+        await using (var dispatcher = new TraceDispatcher(outbox, ledger, new TraceDispatcherOptions { Window = TimeSpan.FromMilliseconds(100) }))
+        {
+            dispatcher.Start();
+            await dispatcher.FlushAsync();
+        }
+
+        var verification = await new TraceVerifier(outbox, ledger, pseudonymizer).VerifyAsync(trace);
+        var integrity = (await DatasetHasher.ComputeAsync(datasetFolder)).CompareWith(trace);
+        Console.WriteLine($"3. CREATE_DATASET trace {trace.Id}: {verification.Status} in the local ledger; " +
+                          $"dataset integrity {(integrity.IsIntact ? "intact" : "BROKEN")}");
+    }
+
+    // 4. Render a hardened in-situ job over the dataset and check it against the platform policies.
+    var jobsOptions = new JobsOptions();
+    var workspace = new WorkspaceIdentity("researcher", WorkspaceNaming.NamespaceFor("researcher"), Uid: 1000, Gid: 1000, DatasetGid: 2042);
+    var job = new BatchJob
+    {
+        Image = jobsOptions.Conventions.DefaultRegistry + "/tools/pyradiomics:3.1.0",
+        DatasetIds = [datasetId],
+        Arguments = ["--input", jobsOptions.Conventions.DatasetMountPath(datasetId)],
+    };
+    var rendered = new ManifestRenderer(jobsOptions).Render(job, workspace);
+    var violations = new PolicyChecker(jobsOptions.Policy).CheckAll(rendered.Objects, workspace);
+    var manifest = Path.Combine(root, "job.yaml");
+    await File.WriteAllTextAsync(manifest, rendered.ToYaml());
+    Console.WriteLine($"4. rendered {rendered.Kind} {rendered.Name} in {rendered.Namespace}: {violations.Count} policy violations; " +
+                      $"manifest at {manifest} (not submitted)");
+
+    Console.WriteLine();
+    Console.WriteLine("Embedded defaults used: SQLite outbox, local folder as data lake, local hash-chained ledger, manifests rendered not submitted.");
+    Console.WriteLine("Inference (ONNX Runtime) is not part of this release yet.");
+    Console.WriteLine("Done.");
+    return leaked == 0 && written.Count == sourceFiles.Count && violations.Count == 0 ? 0 : 1;
 }
-
-// 4. Render a hardened in-situ job over the dataset and check it against the platform policies.
-var jobsOptions = new JobsOptions();
-var workspace = new WorkspaceIdentity("researcher", WorkspaceNaming.NamespaceFor("researcher"), Uid: 1000, Gid: 1000, DatasetGid: 2042);
-var job = new BatchJob
-{
-    Image = jobsOptions.Conventions.DefaultRegistry + "/tools/pyradiomics:3.1.0",
-    DatasetIds = [datasetId],
-    Arguments = ["--input", jobsOptions.Conventions.DatasetMountPath(datasetId)],
-};
-var rendered = new ManifestRenderer(jobsOptions).Render(job, workspace);
-var violations = new PolicyChecker(jobsOptions.Policy).CheckAll(rendered.Objects, workspace);
-var manifest = Path.Combine(root, "job.yaml");
-await File.WriteAllTextAsync(manifest, rendered.ToYaml());
-Console.WriteLine($"4. rendered {rendered.Kind} {rendered.Name} in {rendered.Namespace}: {violations.Count} policy violations; " +
-                  $"manifest at {manifest} (not submitted)");
-
-Console.WriteLine();
-Console.WriteLine("Embedded defaults used: SQLite outbox, local folder as data lake, local hash-chained ledger, manifests rendered not submitted.");
-Console.WriteLine("Inference (ONNX Runtime) is not part of this release yet.");
-Console.WriteLine("Done.");
-return leaked == 0 && written.Count == sourceFiles.Count && violations.Count == 0 ? 0 : 1;

@@ -100,10 +100,26 @@ internal static class DeidCommand
             return Fail("the re-identification journal holds personal data: write it outside OUT.");
         }
 
+        // a rerun would otherwise read the outputs of the last run as inputs and de-identify them again
+        if (Directory.Exists(input) && Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)) is var inputRoot)
+        {
+            foreach (var (name, root) in new[] { ("OUT", outputRoot), ("the quarantine folder", quarantineRoot) })
+            {
+                if (IsSameOrInside(root, inputRoot))
+                {
+                    return Fail($"{name} ({root}) is inside the input folder {inputRoot}: a rerun would read its own outputs as inputs; " +
+                                "choose a folder outside IN.");
+                }
+            }
+        }
+
         Directory.CreateDirectory(outputRoot);
-        var files = File.Exists(input)
+        var candidates = File.Exists(input)
             ? [Path.GetFullPath(input)]
             : Directory.EnumerateFiles(Path.GetFullPath(input), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        // a DICOMDIR is an index of the export, not an instance: ignored, as are files that turn out not to be DICOM
+        var files = candidates.Where(f => !DeidentificationInputs.IsMediaDirectory(f)).ToArray();
+        var ignored = candidates.Length - files.Length;
 
         using var journal = journalFile is null ? null : new ReidentificationJournal(journalFile);
         var receiptsPath = receiptsFile ?? Path.Combine(outputRoot, "receipts.jsonl");
@@ -143,6 +159,9 @@ internal static class DeidCommand
                         break;
                     case DeidentificationStatus.Skipped:
                         Interlocked.Increment(ref skipped);
+                        break;
+                    case DeidentificationStatus.Failed when DeidentificationInputs.IsNotDicom(result):
+                        Interlocked.Increment(ref ignored);
                         break;
                     default:
                         failures.Enqueue(result);
@@ -208,10 +227,20 @@ internal static class DeidCommand
             Console.WriteLine($"skipped {skipped} files already de-identified in {outputRoot}");
         }
 
+        if (ignored > 0)
+        {
+            Console.WriteLine(ignored == 1
+                ? "ignored 1 file that is not a DICOM instance (DICOMDIR, or no DICM prefix and not readable as DICOM)"
+                : $"ignored {ignored} files that are not DICOM instances (DICOMDIR, or no DICM prefix and not readable as DICOM)");
+        }
+
         if (quarantined > 0)
         {
-            Console.WriteLine($"quarantined {quarantined} files (possible burned-in text) in {quarantineRoot}");
+            Console.WriteLine($"quarantined {quarantined} files (possible burned-in text) in {quarantineRoot}; " +
+                              $"why each one: the quarantineReason of its receipt in {receiptsPath}");
         }
+
+        Console.WriteLine($"receipts: {receiptsPath}");
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"deidentified {deidentified} files ({quarantined} quarantined, {failures.Count} failed) in {stopwatch.Elapsed.TotalSeconds:0.00} s"));
@@ -242,6 +271,14 @@ internal static class DeidCommand
         return paths;
     }
 
+    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies under it.</summary>
+    private static bool IsSameOrInside(string path, string folder)
+    {
+        var relative = Path.GetRelativePath(folder, path);
+        return relative == "." || !(relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative));
+    }
+
+    /// <summary>Reports a usage error (a refused argument or option) and returns its exit code, 2.</summary>
     private static int Fail(string message)
     {
         Console.Error.WriteLine("deid: " + message);

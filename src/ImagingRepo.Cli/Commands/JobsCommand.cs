@@ -3,6 +3,7 @@ using System.Globalization;
 using ImagingRepo.Jobs.Lifecycle;
 using ImagingRepo.Jobs.Policies;
 using ImagingRepo.Jobs.Specs;
+using ImagingRepo.Jobs.Workspaces;
 using k8s;
 using Spectre.Console;
 
@@ -87,7 +88,20 @@ internal static class JobsCommand
             Kubernetes? kube = null;
             try
             {
-                var workspace = await support.WorkspaceAsync(parse, options, () => kube ??= support.Client(parse), ct);
+                WorkspaceIdentity workspace;
+                try
+                {
+                    workspace = await support.WorkspaceAsync(parse, options, () => kube ??= support.Client(parse), ct);
+                }
+                catch (Exception e) when (parse.GetValue(dryRun) && e is HttpRequestException or k8s.Exceptions.KubeConfigException)
+                {
+                    // the only thing a dry run asks the cluster for is the workspace identity, which options can give
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(
+                        $"error: --dry-run reads {support.UserName(parse)}'s workspace identity from the cluster, which cannot be reached ({e.Message}). " +
+                        "To render offline, give it: --dataset-gid GID (the user's dataset group) and -u USER.");
+                    return 1;
+                }
+
                 var services = new UnconfiguredDatasetServices();
                 if (parse.GetValue(dryRun))
                 {

@@ -39,6 +39,13 @@ internal static class PolicyCommand
                 : null;
             var violations = new PolicyChecker(options.Policy).CheckAll(objects, workspace);
             var output = parse.InvocationConfiguration.Output;
+            if (workspace is null && (parse.GetValue(user) is not null || parse.GetValue(gid) is not null))
+            {
+                // a user named alone must not read as "checked against that user's workspace"
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    "note: workspace rules (uid, gid, supplemental groups) skipped: they need both -u USER and --dataset-gid GID.");
+            }
+
             foreach (var v in violations)
             {
                 await output.WriteLineAsync(v.ToString());

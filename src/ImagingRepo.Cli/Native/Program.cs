@@ -8,7 +8,7 @@ if (args.Length > 0 && args[0] is "deid" or "dump")
     var root = new RootCommand("imagingrepo (native front): deid and dump.");
     root.Subcommands.Add(DeidCommand.Create());
     root.Subcommands.Add(DumpCommand.Create());
-    return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    return await CliInvocation.InvokeAsync(root, args).ConfigureAwait(false);
 }
 
 return FullTool.Run(args);

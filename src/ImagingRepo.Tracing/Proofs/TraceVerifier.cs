@@ -84,13 +84,24 @@ public sealed class TraceVerifier
     /// </summary>
     /// <param name="proof">The proof.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<TraceVerification> VerifyProofAsync(TraceProof proof, CancellationToken cancellationToken = default)
+    public Task<TraceVerification> VerifyProofAsync(TraceProof proof, CancellationToken cancellationToken = default) =>
+        VerifyProofOnLedgerAsync(proof, _ledger, cancellationToken);
+
+    /// <summary>
+    /// Verifies an exported proof against a ledger alone: what someone who holds a proof but no outbox (an auditor,
+    /// a partner) can check.
+    /// </summary>
+    /// <param name="proof">The proof.</param>
+    /// <param name="ledger">The ledger its root should be anchored on.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public static async Task<TraceVerification> VerifyProofOnLedgerAsync(TraceProof proof, ITraceLedger ledger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(proof);
+        ArgumentNullException.ThrowIfNull(ledger);
         if (!proof.VerifyInclusion()) return new TraceVerification(TraceVerificationStatus.Tampered, "the trace and path do not lead to the proof's root", proof);
-        var anchor = await _ledger.FindRootAsync(Convert.FromHexString(proof.Root), cancellationToken).ConfigureAwait(false);
+        var anchor = await ledger.FindRootAsync(Convert.FromHexString(proof.Root), cancellationToken).ConfigureAwait(false);
         return anchor is null
-            ? new TraceVerification(TraceVerificationStatus.NotAnchored, $"root {proof.Root} is not on {_ledger.Description}", proof)
+            ? new TraceVerification(TraceVerificationStatus.NotAnchored, $"root {proof.Root} is not on {ledger.Description}", proof)
             : new TraceVerification(TraceVerificationStatus.Anchored, $"root anchored in batch {anchor.BatchNumber} ({anchor.Reference})", proof);
     }
 

@@ -21,18 +21,18 @@ public sealed partial class DeidCommandTests : IDisposable
 
         var (code, text) = Run("deid", input, output, "--key-file", key, "--option", "retain-modified-dates");
 
-        Assert.Equal(1, code); // one input failed
+        Assert.Equal(0, code); // readme.txt is not DICOM: ignored, not failed
         Assert.Matches(SummaryLine(), text.TrimEnd().Split('\n')[^1]);
-        Assert.StartsWith("deidentified 3 files (0 quarantined, 1 failed) in ", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
-        Assert.Contains("readme.txt", text, StringComparison.Ordinal);
+        Assert.StartsWith("deidentified 3 files (0 quarantined, 0 failed) in ", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.Contains("ignored 1 file that is not a DICOM instance", text, StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "receipts.jsonl")).Length);
         var instance = Assert.Single(Directory.GetDirectories(output)); // one subject
         Assert.Equal(3, Directory.GetFiles(instance, "*.dcm", SearchOption.AllDirectories).Length);
 
         var (again, rerun) = Run("deid", input, output, "--key-file", key, "--option", "retain-modified-dates");
-        Assert.Equal(1, again);
+        Assert.Equal(0, again);
         Assert.Contains("skipped 3 files already de-identified", rerun, StringComparison.Ordinal);
-        Assert.StartsWith("deidentified 0 files (0 quarantined, 1 failed)", rerun.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.StartsWith("deidentified 0 files (0 quarantined, 0 failed)", rerun.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "receipts.jsonl")).Length);
     }
 
@@ -56,6 +56,64 @@ public sealed partial class DeidCommandTests : IDisposable
             StringComparison.Ordinal);
         Assert.Contains("skipped 1 files that duplicate an earlier input", text, StringComparison.Ordinal);
         Assert.StartsWith("deidentified 2 files (0 quarantined, 1 failed) in ", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_real_export_with_a_DICOMDIR_and_other_files_exits_0_and_counts_them_as_ignored()
+    {
+        var input = Path.Combine(_root, "export");
+        WriteInstances(Path.Combine(input, "DICOM"), 2);
+        File.Copy(Path.Combine(input, "DICOM", "i1.dcm"), Path.Combine(input, "DICOMDIR")); // DICM prefix, yet no instance
+        File.WriteAllText(Path.Combine(input, "README.TXT"), "Exported by the PACS");
+        File.WriteAllText(Path.Combine(input, "series.tsv"), "series\tcount\n1\t2\n");
+        File.WriteAllBytes(Path.Combine(input, "DICOM", "VERSION"), [0x01, 0x02, 0x03, 0x04, 0xFF, 0x00, 0x10]);
+        var key = Path.Combine(_root, "project.key");
+        File.WriteAllText(key, Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+        var output = Path.Combine(_root, "out");
+
+        var (code, text) = Run("deid", input, output, "--key-file", key);
+
+        Assert.True(code == 0, text);
+        Assert.DoesNotContain("failed:", text, StringComparison.Ordinal);
+        Assert.Contains("ignored 4 files that are not DICOM instances", text, StringComparison.Ordinal);
+        Assert.Contains("receipts: " + Path.Combine(output, "receipts.jsonl"), text, StringComparison.Ordinal);
+        Assert.StartsWith("deidentified 2 files (0 quarantined, 0 failed) in ", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(output, "*.dcm", SearchOption.AllDirectories).Length);
+    }
+
+    [Theory]
+    [InlineData("output")]
+    [InlineData("quarantine")]
+    [InlineData("same")]
+    public void An_output_or_quarantine_folder_inside_the_input_is_refused(string which)
+    {
+        var input = Path.Combine(_root, "in");
+        WriteInstances(input, 1);
+        var key = Path.Combine(_root, "project.key");
+        File.WriteAllText(key, Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+        string[] args = which switch
+        {
+            "output" => ["deid", input, Path.Combine(input, "deid"), "--key-file", key],
+            "quarantine" => ["deid", input, Path.Combine(_root, "out"), "--key-file", key, "--quarantine", Path.Combine(input, "q")],
+            _ => ["deid", input, input + Path.DirectorySeparatorChar, "--key-file", key],
+        };
+
+        var (code, text) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains("inside the input folder", text, StringComparison.Ordinal);
+        Assert.Equal(["i1.dcm"], Directory.EnumerateFileSystemEntries(input).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Usage_errors_exit_with_the_documented_code_2()
+    {
+        using var child = StartCli("deid", _root); // OUT missing
+        child.StandardOutput.ReadToEnd();
+        var stderr = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+        Assert.Equal(2, child.ExitCode);
+        Assert.Contains("Required argument missing", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

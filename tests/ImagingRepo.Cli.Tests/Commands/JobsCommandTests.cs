@@ -103,6 +103,54 @@ public sealed class JobsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dry_run_without_a_cluster_names_the_options_that_make_it_work_offline()
+    {
+        // a kubeconfig naming a server that is not there: the workspace identity cannot be read
+        string unreachable = Path.Combine(Path.GetTempPath(), $"imagingrepo-kubeconfig-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(unreachable, (await File.ReadAllTextAsync(_kubeconfig)).Replace(
+            _fake.BaseAddress.ToString().TrimEnd('/'), "http://127.0.0.1:9", StringComparison.Ordinal));
+        try
+        {
+            string[] submit = ["jobs", "submit", "-i", Image, "-n", "seg", "--dry-run", "--kubeconfig", unreachable, "--user", "alice"];
+            var (exit, _, error) = await RunAsync(submit);
+            Assert.NotEqual(0, exit);
+            Assert.Contains("--dataset-gid", error, StringComparison.Ordinal);
+            Assert.Contains("-u", error, StringComparison.Ordinal);
+
+            var (offline, yaml, offlineError) = await RunAsync([.. submit, "--dataset-gid", "2042"]);
+            Assert.True(offline == 0, offlineError);
+            Assert.Contains("namespace: user-alice", yaml, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(unreachable);
+        }
+    }
+
+    [Fact]
+    public async Task Policy_check_with_a_user_but_no_dataset_gid_says_it_skipped_the_workspace_rules()
+    {
+        var (_, yaml, _) = await RunAsync("jobs", "submit", "-i", Image, "-n", "seg", "--dry-run", "--user", "alice", "--dataset-gid", "2042");
+        string file = Path.Combine(Path.GetTempPath(), $"job-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+        try
+        {
+            var (exit, output, error) = await RunAsync("policy", "check", file, "-u", "alice");
+            Assert.True(exit == 0, error);
+            Assert.Contains("workspace rules", output + error, StringComparison.Ordinal);
+            Assert.Contains("--dataset-gid", output + error, StringComparison.Ordinal);
+
+            (exit, output, error) = await RunAsync("policy", "check", file, "-u", "alice", "--dataset-gid", "2042");
+            Assert.True(exit == 0, error);
+            Assert.DoesNotContain("skipped", output + error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Policy_check_lists_every_violation_of_a_legacy_template()
     {
         string file = Path.Combine(Path.GetTempPath(), $"primage-{Guid.NewGuid():N}.yaml");

@@ -27,9 +27,9 @@ public sealed class NativeFrontTests : IDisposable
 
         var (code, stdout, stderr) = ProcessRunner.Run(cli, "deid", input, native, "--key-file", keyFile, "--option", "retain-modified-dates");
 
-        Assert.Equal(1, code); // the text file failed
-        Assert.StartsWith("deidentified 9 files (0 quarantined, 1 failed) in ", stdout.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
-        Assert.Contains("notes.txt", stderr, StringComparison.Ordinal);
+        Assert.True(code == 0, stderr); // the text file is ignored, not failed
+        Assert.StartsWith("deidentified 9 files (0 quarantined, 0 failed) in ", stdout.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.Contains("ignored 1 file that is not a DICOM instance", stdout, StringComparison.Ordinal);
 
         var library = Path.Combine(_root, "library");
         var engine = new DeidentificationEngine(DeidentificationKey.FromFile(keyFile),
@@ -73,6 +73,26 @@ public sealed class NativeFrontTests : IDisposable
         var unknown = ProcessRunner.Run(cli, "no-such-command");
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("no-such-command", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Native_deid_ignores_what_is_not_DICOM_and_refuses_usage_errors_as_the_full_tool_does()
+    {
+        var cli = NativeCli();
+        var input = Path.Combine(_root, "export");
+        DeidCommandTests.WriteInstances(input, 1);
+        File.Copy(Path.Combine(input, "i1.dcm"), Path.Combine(input, "DICOMDIR"));
+        File.WriteAllText(Path.Combine(input, "notes.txt"), "not DICOM");
+        var keyFile = Path.Combine(_root, "project.key");
+        File.WriteAllText(keyFile, Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+
+        var run = ProcessRunner.Run(cli, "deid", input, Path.Combine(_root, "out"), "--key-file", keyFile);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("ignored 2 files that are not DICOM instances", run.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(2, ProcessRunner.Run(cli, "deid", input, Path.Combine(input, "out"), "--key-file", keyFile).ExitCode);
+        Assert.Equal(2, ProcessRunner.Run(cli, "deid", input).ExitCode);
+        Assert.Equal(2, ProcessRunner.Run(cli, "deid", input, Path.Combine(_root, "o2"), "--no-such-option").ExitCode);
     }
 
     private static string NativeCli()

@@ -25,7 +25,9 @@ public enum DeidentificationStatus
 /// <summary>The outcome of de-identifying one file.</summary>
 /// <param name="SourcePath">The input path.</param>
 /// <param name="Status">How it ended.</param>
-/// <param name="OutputPath">The written (or already existing) output path; null when failed.</param>
+/// <param name="OutputPath">The full path of the file written, under the output root or, when quarantined, the
+/// quarantine root (<c>root/subject/study/series/instance.dcm</c>; a subject folder <c>unknown-subject</c> when the
+/// instance has no Patient ID); the existing file when skipped; null when failed.</param>
 /// <param name="Reason">Why it failed, went to quarantine or was skipped as a duplicate; null otherwise.</param>
 /// <param name="Receipt">The receipt of a written output; null when skipped or failed.</param>
 public sealed record DeidentificationResult(

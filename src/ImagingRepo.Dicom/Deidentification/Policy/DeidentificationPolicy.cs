@@ -60,7 +60,10 @@ public sealed record DeidentificationPolicy
     /// <summary>Code meanings under private or unknown coding schemes: replaced unless kept, and which schemes are standard.</summary>
     public CodeMeaningPolicy CodeMeanings { get; init; } = new();
 
-    /// <summary>The Basic Profile with default settings and no overrides.</summary>
+    /// <summary>
+    /// The Basic Profile with default settings: no option, no overrides, no private allow-list, no pixel masks, and
+    /// instances that may show burned-in text sent to quarantine. What an engine created without a policy uses.
+    /// </summary>
     public static DeidentificationPolicy Default { get; } = new();
 
     /// <summary>Creates the Basic Profile with default settings and no overrides.</summary>

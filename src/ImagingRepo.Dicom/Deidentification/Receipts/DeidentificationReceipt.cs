@@ -35,7 +35,10 @@ public sealed record DeidentificationReceipt
     /// <summary><c>deidentified</c>, or <c>quarantined</c> when the output went to quarantine.</summary>
     public string Disposition { get; init; } = "deidentified";
 
-    /// <summary>Why the instance went to quarantine; null otherwise.</summary>
+    /// <summary>
+    /// Why the instance went to quarantine (JSON <c>quarantineReason</c>), for example
+    /// <c>Burned In Annotation (0028,0301) is YES</c>; null (and absent from the JSON) otherwise.
+    /// </summary>
     public string? QuarantineReason { get; init; }
 
     /// <summary>The output path relative to the output (or quarantine) root, with forward slashes.</summary>
