@@ -67,3 +67,28 @@ public sealed class PolicyViolationException : JobsValidationException
     private static string Describe(IReadOnlyList<Policies.PolicyViolation> violations) =>
         $"{violations.Count} policy violation(s): " + string.Join("; ", violations.Select(v => v.ToString()));
 }
+
+/// <summary>
+/// Thrown when the workload a call names does not exist in the user's workspace. Not a refusal of input: the request
+/// was valid, the object is just not there (the command line exits with 3, as for other missing objects).
+/// </summary>
+public sealed class JobNotFoundException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="namespaceName">The workspace namespace that was searched.</param>
+    /// <param name="name">The workload name that was not found.</param>
+    /// <param name="kind">What was looked for, for the message (<c>workload</c> or <c>job</c>).</param>
+    /// <param name="innerException">The API server's answer, or null.</param>
+    public JobNotFoundException(string namespaceName, string name, string kind = "workload", Exception? innerException = null)
+        : base($"no {kind} named '{name}' in {namespaceName}", innerException)
+    {
+        Namespace = namespaceName;
+        Name = name;
+    }
+
+    /// <summary>The workspace namespace that was searched.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The workload name that was not found.</summary>
+    public string Name { get; }
+}

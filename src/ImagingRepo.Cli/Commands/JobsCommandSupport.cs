@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ImagingRepo.Jobs;
 using ImagingRepo.Jobs.Lifecycle;
 using ImagingRepo.Jobs.Specs;
 using ImagingRepo.Jobs.Workspaces;
 using k8s;
 using k8s.Autorest;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace ImagingRepo.Cli.Commands;
@@ -47,14 +48,11 @@ internal sealed class JobsCommandSupport
         command.Options.Add(DatasetGid);
     }
 
-    private static readonly JsonSerializerOptions ConfigJson = new()
-    {
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
+    /// <summary>
+    /// The jobs options: the defaults, or the <c>--config</c> JSON file bound and validated by the same
+    /// <c>AddImagingRepoJobs</c> the service uses, so a file means the same to both. The file holds the options
+    /// themselves or, like the service's settings, an <c>ImagingRepo:Jobs</c> section.
+    /// </summary>
     public JobsOptions Options(ParseResult parse)
     {
         var file = parse.GetValue(Config);
@@ -63,18 +61,30 @@ internal sealed class JobsCommandSupport
             return new JobsOptions();
         }
 
+        IConfigurationRoot configuration;
         try
         {
-            return JsonSerializer.Deserialize<JobsOptions>(File.ReadAllText(file.FullName), ConfigJson)
-                ?? throw new JobsValidationException("--config", "the file is empty");
+            configuration = new ConfigurationBuilder().AddJsonFile(file.FullName, optional: false, reloadOnChange: false).Build();
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
         {
             throw new JobsValidationException("--config", $"{file.Name}: {e.Message}", e);
         }
-        catch (IOException e)
+
+        var section = configuration.GetSection(JobsOptions.SectionName);
+        using var services = new ServiceCollection().AddImagingRepoJobs(section.Exists() ? section : configuration).BuildServiceProvider();
+        try
         {
-            throw new JobsValidationException("--config", e.Message, e);
+            return services.GetRequiredService<IOptions<JobsOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new JobsValidationException("--config", $"{file.Name}: {string.Join("; ", e.Failures)}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key whose value does not convert.
+            throw new JobsValidationException("--config", $"{file.Name}: {e.Message}", e);
         }
     }
 
@@ -127,6 +137,11 @@ internal sealed class JobsCommandSupport
         {
             await error.WriteLineAsync("error: " + e.Message);
             return 2;
+        }
+        catch (JobNotFoundException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message);
+            return 3;
         }
         catch (HttpOperationException e)
         {

@@ -35,8 +35,9 @@ public sealed partial class JobsClient
     /// <param name="timeProvider">Clock, or null for the system clock.</param>
     /// <param name="logger">Logger, or null.</param>
     /// <param name="renderer">Renderer, or null for one built from <paramref name="options"/>.</param>
+    /// <param name="policy">Policy checker (the registered one under dependency injection), or null for one built from <paramref name="options"/>.</param>
     public JobsClient(IKubernetes kubernetes, JobsOptions options, IDatasetAccessGate gate, IDatasetAccessRecorder recorder, IDatasetUseTraceSink traces,
-        TimeProvider? timeProvider = null, ILogger<JobsClient>? logger = null, ManifestRenderer? renderer = null)
+        TimeProvider? timeProvider = null, ILogger<JobsClient>? logger = null, ManifestRenderer? renderer = null, PolicyChecker? policy = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
@@ -51,7 +52,7 @@ public sealed partial class JobsClient
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Renderer = renderer ?? new ManifestRenderer(options);
-        Policy = new PolicyChecker(options.Policy);
+        Policy = policy ?? new PolicyChecker(options.Policy);
     }
 
     /// <summary>The renderer used for submissions.</summary>
@@ -196,7 +197,7 @@ public sealed partial class JobsClient
     /// <param name="workspace">The user's workspace.</param>
     /// <param name="name">The workload name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="JobsValidationException">No such workload.</exception>
+    /// <exception cref="JobNotFoundException">No such workload.</exception>
     public async Task<WorkloadDetails> GetAsync(WorkspaceIdentity workspace, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -221,7 +222,7 @@ public sealed partial class JobsClient
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new JobsValidationException("name", $"no workload named '{name}' in {workspace.Namespace}");
+            throw new JobNotFoundException(workspace.Namespace, name, "workload", e);
         }
     }
 
@@ -232,6 +233,7 @@ public sealed partial class JobsClient
     /// <param name="workspace">The user's workspace.</param>
     /// <param name="name">The Job name.</param>
     /// <param name="cancellationToken">Stops watching.</param>
+    /// <exception cref="JobNotFoundException">No such Job.</exception>
     public async IAsyncEnumerable<WorkloadStatus> WatchAsync(WorkspaceIdentity workspace, string name, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -243,7 +245,7 @@ public sealed partial class JobsClient
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new JobsValidationException("name", $"no job named '{name}' in {workspace.Namespace}");
+            throw new JobNotFoundException(workspace.Namespace, name, "job", e);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

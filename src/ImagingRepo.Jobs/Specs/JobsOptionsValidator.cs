@@ -50,6 +50,11 @@ public sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         }
 
         var workspace = options.Workspace;
+        if (workspace.ConflictRetries < 0 || workspace.ConflictRetryDelay < TimeSpan.Zero || workspace.ConflictRetryDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Workspace:ConflictRetries/ConflictRetryDelay: must not be negative (delay at most one minute)");
+        }
+
         if (workspace.Uid <= 0 || workspace.Gid <= 0)
         {
             errors.Add("Workspace:Uid/Gid: must be positive (never root)");

@@ -35,6 +35,15 @@ public sealed class WorkspaceOptions
 
     /// <summary>The workspace's resource quota.</summary>
     public WorkspaceQuota Quota { get; set; } = new();
+
+    /// <summary>
+    /// How often an update that lost a race with another writer (409 Conflict on the resourceVersion) is read and
+    /// tried again before the conflict is thrown; 0 throws the first one.
+    /// </summary>
+    public int ConflictRetries { get; set; } = 7;
+
+    /// <summary>Median delay before the first conflict retry; it grows exponentially, with jitter so that racing writers part.</summary>
+    public TimeSpan ConflictRetryDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 }
 
 /// <summary>Resource quota and default limits of a workspace.</summary>

@@ -6,6 +6,8 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
 
 namespace ImagingRepo.Jobs.Workspaces;
 
@@ -18,27 +20,31 @@ public sealed record WorkspaceProvisioningResult(WorkspaceIdentity Identity, int
 /// <summary>
 /// Creates, updates and removes per-user workspaces through the Kubernetes API. Provisioning is an idempotent
 /// create-or-update: an existing object (409 AlreadyExists) is read and replaced with its current resourceVersion,
-/// and a lost race (409 Conflict) is retried. Thread-safe.
+/// and a lost race (409 Conflict) is read and tried again (<see cref="WorkspaceOptions.ConflictRetries"/> times, a Polly
+/// retry pipeline with exponential, jittered delays). Thread-safe.
 /// </summary>
 public sealed partial class WorkspaceProvisioner
 {
-    private const int MaxConflictRetries = 8;
+    private static readonly ResiliencePropertyKey<IKubernetesObject<V1ObjectMeta>> ObjectKey = new("imagingrepo.workspace.object");
 
     private readonly IKubernetes _kubernetes;
     private readonly JobsOptions _options;
     private readonly ILogger _logger;
+    private readonly ResiliencePipeline _conflictRetry;
 
     /// <summary>Creates the provisioner.</summary>
     /// <param name="kubernetes">The Kubernetes client.</param>
     /// <param name="options">Workspace settings and conventions.</param>
     /// <param name="logger">Logger, or null.</param>
-    public WorkspaceProvisioner(IKubernetes kubernetes, JobsOptions options, ILogger<WorkspaceProvisioner>? logger = null)
+    /// <param name="timeProvider">Clock of the conflict retry delays, or null for the system clock.</param>
+    public WorkspaceProvisioner(IKubernetes kubernetes, JobsOptions options, ILogger<WorkspaceProvisioner>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
         _kubernetes = kubernetes;
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _conflictRetry = BuildConflictRetry(options.Workspace, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>Creates or updates <paramref name="request"/>'s workspace.</summary>
@@ -131,28 +137,54 @@ public sealed partial class WorkspaceProvisioner
             // AlreadyExists: fall through to update.
         }
 
-        for (int attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(ObjectKey, desired);
+        try
         {
-            var existing = await ops.Read(_kubernetes, desired.Metadata.Name, ns, ct).ConfigureAwait(false);
-            if (desired is V1Namespace
-                && existing.Metadata.Annotations?.TryGetValue(WorkspaceManifests.UsernameAnnotation, out string? owner) == true
-                && !string.Equals(owner, username, StringComparison.Ordinal))
+            return await _conflictRetry.ExecuteAsync(static async (context, state) =>
             {
-                throw new JobsValidationException("username", $"namespace {desired.Metadata.Name} already belongs to another user; refusing to take it over");
-            }
+                var (self, ops, desired, ns, username) = state;
+                var existing = await ops.Read(self._kubernetes, desired.Metadata.Name, ns, context.CancellationToken).ConfigureAwait(false);
+                if (desired is V1Namespace
+                    && existing.Metadata.Annotations?.TryGetValue(WorkspaceManifests.UsernameAnnotation, out string? owner) == true
+                    && !string.Equals(owner, username, StringComparison.Ordinal))
+                {
+                    throw new JobsValidationException("username", $"namespace {desired.Metadata.Name} already belongs to another user; refusing to take it over");
+                }
 
-            desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
-            try
-            {
-                await ops.Replace(_kubernetes, desired, ns, ct).ConfigureAwait(false);
+                desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+                await ops.Replace(self._kubernetes, desired, ns, context.CancellationToken).ConfigureAwait(false);
                 return false;
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < MaxConflictRetries)
-            {
-                JobsTelemetry.Conflicts.Add(1);
-                Log.Conflict(_logger, desired.Kind, desired.Metadata.Name, attempt);
-            }
+            }, context, (this, ops, desired, ns, username)).ConfigureAwait(false);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Retries a replace that lost a race (409 Conflict): read the current resourceVersion again and replace.</summary>
+    private ResiliencePipeline BuildConflictRetry(WorkspaceOptions options, TimeProvider timeProvider)
+    {
+        if (options.ConflictRetries < 1) return ResiliencePipeline.Empty;
+        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HttpOperationException>(e => e.Response.StatusCode == HttpStatusCode.Conflict),
+                MaxRetryAttempts = options.ConflictRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.ConflictRetryDelay,
+                MaxDelay = TimeSpan.FromSeconds(2),
+                OnRetry = args =>
+                {
+                    JobsTelemetry.Conflicts.Add(1);
+                    var obj = args.Context.Properties.GetValue(ObjectKey, null!);
+                    Log.Conflict(_logger, obj?.Kind ?? "object", obj?.Metadata.Name ?? "", args.AttemptNumber + 1);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
     }
 
     private sealed record Operations(

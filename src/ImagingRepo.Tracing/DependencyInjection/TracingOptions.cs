@@ -7,6 +7,9 @@ namespace ImagingRepo.Tracing.DependencyInjection;
 /// <summary>Configuration of <c>AddImagingRepoTracing</c> (section <c>ImagingRepo:Tracing</c> by convention).</summary>
 public sealed class TracingOptions
 {
+    /// <summary>The configuration section the options are read from by convention.</summary>
+    public const string SectionName = "ImagingRepo:Tracing";
+
     /// <summary>SQLite outbox file (the default store); ignored when <see cref="PostgresConnectionString"/> is set.</summary>
     public string SqlitePath { get; set; } = "traces.db";
 

@@ -3,6 +3,7 @@ using ImagingRepo.Tracing.Ledgers;
 using ImagingRepo.Tracing.Outbox;
 using ImagingRepo.Tracing.Privacy;
 using ImagingRepo.Tracing.Proofs;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,16 +16,50 @@ public static class TracingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="TraceOutbox"/>, <see cref="ITraceLedger"/>, <see cref="UserPseudonymizer"/>,
-    /// <see cref="TraceVerifier"/> and (unless disabled) a hosted service running the <see cref="TraceDispatcher"/>.
-    /// Options are validated at start-up.
+    /// <see cref="TraceVerifier"/> and (unless disabled) a hosted service running the <see cref="TraceDispatcher"/>,
+    /// with <see cref="TracingOptions"/> bound from <paramref name="configuration"/> and validated at start-up.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The <c>ImagingRepo:Tracing</c> section (<see cref="TracingOptions.SectionName"/>).</param>
+    public static IServiceCollection AddImagingRepoTracing(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(services, configuration, null);
+    }
+
+    /// <summary>
+    /// Adds the tracing services as <see cref="AddImagingRepoTracing(IServiceCollection, IConfiguration)"/> does, with
+    /// the options set by <paramref name="configure"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
     public static IServiceCollection AddImagingRepoTracing(this IServiceCollection services, Action<TracingOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<TracingOptions>().Configure(configure).ValidateDataAnnotations()
+        return AddCore(services, null, configure);
+    }
+
+    /// <summary>
+    /// Adds the tracing services with the options bound from <paramref name="configuration"/>, then adjusted by
+    /// <paramref name="configure"/> (for values kept out of configuration, such as keys from a secret store).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The <c>ImagingRepo:Tracing</c> section (<see cref="TracingOptions.SectionName"/>).</param>
+    /// <param name="configure">Further adjustments.</param>
+    public static IServiceCollection AddImagingRepoTracing(this IServiceCollection services, IConfiguration configuration, Action<TracingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, configuration, configure);
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services, IConfiguration? configuration, Action<TracingOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<TracingOptions>();
+        if (configuration is not null) builder.Bind(configuration);
+        if (configure is not null) builder.Configure(configure);
+        builder.ValidateDataAnnotations()
             .Validate(o => o.KeyBytes().Length >= UserPseudonymizer.MinKeyBytes, $"PseudonymizationKey must decode to at least {UserPseudonymizer.MinKeyBytes} bytes")
             .ValidateOnStart();
 

@@ -11,6 +11,9 @@ using Nethereum.Signer;
 using Nethereum.Util;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace ImagingRepo.Tracing.Ledgers;
 
@@ -57,8 +60,11 @@ public sealed class EthereumTraceLedgerOptions
     /// <summary>How long to wait for a receipt before leaving the batch to the next pass.</summary>
     public TimeSpan ReceiptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often to ask for a receipt while waiting.</summary>
+    /// <summary>How often (median; jittered) to ask for a receipt while the node holds the transaction as pending.</summary>
     public TimeSpan ReceiptPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Clock of the receipt polling (its delays and <see cref="ReceiptTimeout"/>).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal void Validate()
     {
@@ -83,6 +89,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
     private static readonly string BatchTopic = "0x" + Sha3Keccack.Current.CalculateHash(TraceAnchorContract.BatchAnchoredSignature);
 
     private readonly EthereumTraceLedgerOptions _options;
+    private readonly ResiliencePipeline<ReceiptPoll> _receiptPolling;
     private readonly Web3 _web3;
     private readonly EthECKey _key;
     private readonly string _address;
@@ -95,6 +102,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _receiptPolling = BuildReceiptPolling(options);
         _key = new EthECKey(options.PrivateKey);
         _address = _key.GetPublicAddress();
         _contract = options.ContractAddress!;
@@ -218,20 +226,11 @@ public sealed class EthereumTraceLedger : ITraceLedger
         {
             if (ticket is not null)
             {
-                var deadline = Environment.TickCount64 + (long)_options.ReceiptTimeout.TotalMilliseconds;
-                while (true)
+                var receipt = await WaitForReceiptAsync(ticket, cancellationToken).ConfigureAwait(false);
+                if (receipt is not null)
                 {
-                    var receipt = await _web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(ticket.Reference).ConfigureAwait(false);
-                    if (receipt is not null)
-                    {
-                        if (receipt.Status?.Value == 1) return await ToAnchorAsync(receipt, batch.Root).ConfigureAwait(false);
-                        throw new LedgerException(await DescribeFailureAsync(receipt, ticket, cancellationToken).ConfigureAwait(false), isTransient: false);
-                    }
-
-                    // Unknown to the node (never sent, or dropped): the caller sends it (again).
-                    var pending = await _web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(ticket.Reference).ConfigureAwait(false);
-                    if (pending is null || Environment.TickCount64 > deadline) break;
-                    await Task.Delay(_options.ReceiptPollInterval, cancellationToken).ConfigureAwait(false);
+                    if (receipt.Status?.Value == 1) return await ToAnchorAsync(receipt, batch.Root).ConfigureAwait(false);
+                    throw new LedgerException(await DescribeFailureAsync(receipt, ticket, cancellationToken).ConfigureAwait(false), isTransient: false);
                 }
             }
 
@@ -341,6 +340,49 @@ public sealed class EthereumTraceLedger : ITraceLedger
 
         return function;
     }
+
+    /// <summary>
+    /// The ticket's receipt, polled while the node holds the transaction as pending; null when the node does not know
+    /// it (never sent, or dropped: the caller sends it again) or no receipt came within <see cref="EthereumTraceLedgerOptions.ReceiptTimeout"/>
+    /// (the batch is left to the next pass).
+    /// </summary>
+    private async Task<TransactionReceipt?> WaitForReceiptAsync(LedgerTicket ticket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var poll = await _receiptPolling.ExecuteAsync(static async (state, _) =>
+            {
+                var (web3, reference) = state;
+                var receipt = await web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(reference).ConfigureAwait(false);
+                if (receipt is not null) return new ReceiptPoll(receipt, Pending: false);
+                var pending = await web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(reference).ConfigureAwait(false);
+                return new ReceiptPoll(null, Pending: pending is not null);
+            }, (_web3, ticket.Reference), cancellationToken).ConfigureAwait(false);
+            return poll.Receipt;
+        }
+        catch (TimeoutRejectedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls again while the transaction is pending, every <see cref="EthereumTraceLedgerOptions.ReceiptPollInterval"/> with jitter, until the timeout.</summary>
+    private static ResiliencePipeline<ReceiptPoll> BuildReceiptPolling(EthereumTraceLedgerOptions options) =>
+        new ResiliencePipelineBuilder<ReceiptPoll> { TimeProvider = options.TimeProvider }
+            .AddTimeout(options.ReceiptTimeout < MinReceiptTimeout ? MinReceiptTimeout : options.ReceiptTimeout) // Polly's lower bound
+            .AddRetry(new RetryStrategyOptions<ReceiptPoll>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Pending: true }),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = true,
+                Delay = options.ReceiptPollInterval,
+            })
+            .Build();
+
+    private static readonly TimeSpan MinReceiptTimeout = TimeSpan.FromMilliseconds(10);
+
+    private sealed record ReceiptPoll(TransactionReceipt? Receipt, bool Pending);
 
     private async Task<LedgerAnchor> ToAnchorAsync(TransactionReceipt receipt, ReadOnlyMemory<byte> root)
     {

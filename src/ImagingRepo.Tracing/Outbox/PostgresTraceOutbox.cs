@@ -29,6 +29,9 @@ public sealed class PostgresTraceOutbox : TraceOutbox
     /// <inheritdoc />
     protected override async ValueTask DisposeCoreAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
 
+    /// <summary>Replicas opening the same database at once create and migrate the schema one after the other.</summary>
+    private protected override string? SchemaLockStatement => "SELECT pg_advisory_xact_lock(7262840157416813154)";
+
     /// <inheritdoc />
     protected override IEnumerable<string> SchemaStatements =>
     [
@@ -67,5 +70,13 @@ public sealed class PostgresTraceOutbox : TraceOutbox
             message TEXT)
         """,
         "CREATE INDEX IF NOT EXISTS batches_state ON batches (state, id)",
+
+        // One row per trace and dataset id: a query by dataset is a lookup in this primary key.
+        """
+        CREATE TABLE IF NOT EXISTS trace_datasets (
+            dataset_id TEXT NOT NULL,
+            trace_seq BIGINT NOT NULL,
+            PRIMARY KEY (dataset_id, trace_seq))
+        """,
     ];
 }

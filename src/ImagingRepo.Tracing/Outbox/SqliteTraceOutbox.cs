@@ -99,5 +99,13 @@ public sealed class SqliteTraceOutbox : TraceOutbox
             message TEXT)
         """,
         "CREATE INDEX IF NOT EXISTS batches_state ON batches (state, id)",
+
+        // One row per trace and dataset id: a query by dataset is a lookup in this primary key.
+        """
+        CREATE TABLE IF NOT EXISTS trace_datasets (
+            dataset_id TEXT NOT NULL,
+            trace_seq INTEGER NOT NULL,
+            PRIMARY KEY (dataset_id, trace_seq)) WITHOUT ROWID
+        """,
     ];
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using ImagingRepo.Tracing.Ledgers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
 
 namespace ImagingRepo.Tracing.Outbox;
 
@@ -14,10 +16,13 @@ public sealed class TraceDispatcherOptions
     /// <summary>A batch closes when its oldest trace has waited this long, or when it is full.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>First delay after the ledger could not be reached; doubled on each further failure.</summary>
+    /// <summary>
+    /// Median first delay after the ledger could not be reached; grows exponentially on each further failure, with
+    /// jitter so that several dispatchers do not retry in step.
+    /// </summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Longest delay between retries.</summary>
+    /// <summary>Longest delay between retries (failed passes are retried until the dispatcher stops).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often the outbox is looked at when nothing signals new traces.</summary>
@@ -40,7 +45,7 @@ public sealed class TraceDispatcherOptions
 /// and its proofs, then the prepared ledger write (e.g. the signed transaction and its hash), then the result.
 /// After a restart it first settles open batches (finds their anchor by ticket or root, or sends the same
 /// ticket again), so a batch is never lost and never anchored twice. Unreachable ledgers are retried with
-/// exponential back-off; a refusal (revert, wrong chain, out of gas) marks the batch failed with the message.
+/// exponential back-off and jitter (a Polly retry pipeline on the options' <see cref="TimeProvider"/>); a refusal (revert, wrong chain, out of gas) marks the batch failed with the message.
 /// </summary>
 public sealed class TraceDispatcher : IAsyncDisposable
 {
@@ -52,8 +57,8 @@ public sealed class TraceDispatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly ResiliencePipeline _retry;
     private Task? _loop;
-    private int _failures;
 
     /// <summary>Creates a dispatcher (call <see cref="Start"/> to run it).</summary>
     /// <param name="outbox">The outbox.</param>
@@ -69,6 +74,7 @@ public sealed class TraceDispatcher : IAsyncDisposable
         _options = options ?? new TraceDispatcherOptions();
         _options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _retry = BuildRetryPipeline();
         _outbox.Committed += OnCommitted;
     }
 
@@ -129,36 +135,20 @@ public sealed class TraceDispatcher : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var time = _options.TimeProvider;
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
-                await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
-                var (count, oldest) = await _outbox.GetWaitingAsync(cancellationToken).ConfigureAwait(false);
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                var due = oldest + (long)_options.Window.TotalMilliseconds;
-                if (count > 0 && (count >= _options.MaxBatchSize || now >= due))
-                {
-                    await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false);
-                    continue; // settle it right away
-                }
+                // A failed pass is retried by the pipeline after its back-off; a pass that succeeds says how long to idle.
+                wait = await _retry.ExecuteAsync(static (self, ct) => self.PassAsync(ct), this, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
 
-                _failures = 0;
-                LastError = null;
-                wait = count > 0 ? TimeSpan.FromMilliseconds(Math.Max(1, due - now)) : _options.PollInterval;
-                if (wait > _options.PollInterval) wait = _options.PollInterval;
-            }
-            catch (LedgerException e) when (e.IsTransient)
-            {
-                wait = Backoff(e);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Database or unexpected errors: keep the loop alive, log, back off.
-                wait = Backoff(e);
-            }
+            if (wait == TimeSpan.Zero) continue; // a batch was just closed: settle it right away
 
             try
             {
@@ -171,15 +161,48 @@ public sealed class TraceDispatcher : IAsyncDisposable
         }
     }
 
-    private TimeSpan Backoff(Exception e)
+    /// <summary>One pass: settles open batches, closes a batch when one is due. Returns how long to idle (zero: go on).</summary>
+    private async ValueTask<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
-        LastError = e.Message;
-        _failures++;
-        var delay = _options.RetryDelay * Math.Pow(2, Math.Min(_failures - 1, 16));
-        if (delay > _options.MaxRetryDelay) delay = _options.MaxRetryDelay;
-        _logger.LogWarning(e, "Anchoring on {Ledger} failed ({Failures} in a row); retrying in {Delay}", _ledger.Description, _failures, delay);
-        return delay;
+        await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
+        var (count, oldest) = await _outbox.GetWaitingAsync(cancellationToken).ConfigureAwait(false);
+        var now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var due = oldest + (long)_options.Window.TotalMilliseconds;
+        if (count > 0 && (count >= _options.MaxBatchSize || now >= due))
+        {
+            await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false);
+            return TimeSpan.Zero;
+        }
+
+        LastError = null;
+        var wait = count > 0 ? TimeSpan.FromMilliseconds(Math.Max(1, due - now)) : _options.PollInterval;
+        return wait > _options.PollInterval ? _options.PollInterval : wait;
     }
+
+    /// <summary>
+    /// Unreachable ledgers (transient <see cref="LedgerException"/>) and database or unexpected errors are retried
+    /// without limit, with exponential back-off and jitter between <see cref="TraceDispatcherOptions.RetryDelay"/> and
+    /// <see cref="TraceDispatcherOptions.MaxRetryDelay"/>; stopping the dispatcher cancels the wait.
+    /// </summary>
+    private ResiliencePipeline BuildRetryPipeline() =>
+        new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryDelay < _options.MaxRetryDelay ? _options.RetryDelay : _options.MaxRetryDelay,
+                MaxDelay = _options.MaxRetryDelay,
+                OnRetry = args =>
+                {
+                    var e = args.Outcome.Exception!;
+                    LastError = e.Message;
+                    _logger.LogWarning(e, "Anchoring on {Ledger} failed ({Failures} in a row); retrying in {Delay}", _ledger.Description, args.AttemptNumber + 1, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
 
     private async Task SettleOpenBatchesAsync(CancellationToken cancellationToken)
     {

@@ -66,18 +66,18 @@ public abstract class TraceOutbox : IAsyncDisposable
     /// <summary>The statements that create the schema if it is missing.</summary>
     protected abstract IEnumerable<string> SchemaStatements { get; }
 
-    /// <summary>Creates the schema and starts the writer loop; called by the store's factory.</summary>
+    /// <summary>
+    /// A statement that makes other processes opening the same database wait until this one has created and migrated
+    /// the schema (run first in that transaction), or null where the transaction itself already excludes them.
+    /// </summary>
+    private protected virtual string? SchemaLockStatement => null;
+
+    /// <summary>Creates or migrates the schema and starts the writer loop; called by the store's factory.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     protected async Task InitializeAsync(CancellationToken cancellationToken)
     {
         _writeConnection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var statement in SchemaStatements)
-        {
-            using var command = _writeConnection.CreateCommand();
-            command.CommandText = statement;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await OutboxSchema.CreateOrMigrateAsync(_writeConnection, SchemaLockStatement, SchemaStatements, cancellationToken).ConfigureAwait(false);
         _writer = Task.Run(WriterLoopAsync, CancellationToken.None);
     }
 
@@ -117,7 +117,10 @@ public abstract class TraceOutbox : IAsyncDisposable
         return records.Count == 0 ? null : records[0];
     }
 
-    /// <summary>Records matching a query, in recording order.</summary>
+    /// <summary>
+    /// Records matching a query, in recording order. A dataset id matches exactly (no pattern): the query is a lookup
+    /// in the trace-to-dataset index.
+    /// </summary>
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<IReadOnlyList<TraceRecord>> ListAsync(TraceListQuery query, CancellationToken cancellationToken = default)
@@ -125,8 +128,28 @@ public abstract class TraceOutbox : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 10_000);
-        var sql = new StringBuilder(SelectRecords).Append(" WHERE t.seq > @after");
-        var parameters = new List<(string, object)> { ("@after", query.AfterSequence) };
+        var (sql, parameters) = BuildListQuery(query);
+        return ReadRecordsAsync(sql, parameters, cancellationToken);
+    }
+
+    /// <summary>The SQL and parameters of <see cref="ListAsync"/> (the tests look at its query plan).</summary>
+    internal static (string Sql, List<(string Name, object Value)> Parameters) BuildListQuery(TraceListQuery query)
+    {
+        var parameters = new List<(string Name, object Value)> { ("@after", query.AfterSequence) };
+        StringBuilder sql;
+        if (query.DatasetId is { } dataset)
+        {
+            // Driven by the (dataset_id, trace_seq) primary key: the rows of one dataset, already in recording order.
+            sql = new StringBuilder(SelectColumns)
+                .Append(" FROM trace_datasets d JOIN traces t ON t.seq = d.trace_seq LEFT JOIN batches b ON b.id = t.batch_id")
+                .Append(" WHERE d.dataset_id = @dataset AND d.trace_seq > @after");
+            parameters.Add(("@dataset", dataset));
+        }
+        else
+        {
+            sql = new StringBuilder(SelectRecords).Append(" WHERE t.seq > @after");
+        }
+
         if (query.Status is { } status)
         {
             sql.Append(" AND t.status = @status");
@@ -139,14 +162,8 @@ public abstract class TraceOutbox : IAsyncDisposable
             parameters.Add(("@action", (int)action));
         }
 
-        if (query.DatasetId is { } dataset)
-        {
-            sql.Append(" AND t.datasets LIKE @dataset");
-            parameters.Add(("@dataset", "%|" + EscapeLike(dataset) + "|%"));
-        }
-
-        sql.Append(" ORDER BY t.seq LIMIT ").Append(query.Limit);
-        return ReadRecordsAsync(sql.ToString(), parameters, cancellationToken);
+        sql.Append(query.DatasetId is null ? " ORDER BY t.seq LIMIT " : " ORDER BY d.trace_seq LIMIT ").Append(query.Limit);
+        return (sql.ToString(), parameters);
     }
 
     /// <summary>Counts of traces per status.</summary>
@@ -329,9 +346,11 @@ public abstract class TraceOutbox : IAsyncDisposable
 
     // ---- reading -----------------------------------------------------------------------------------
 
-    private const string SelectRecords =
+    private const string SelectColumns =
         "SELECT t.seq, t.json, t.status, t.message, t.recorded_ms, t.anchored_ms, t.batch_id, t.leaf_index, t.proof, " +
-        "b.root, b.count, b.ledger, b.ledger_batch, b.anchor_ref, b.position FROM traces t LEFT JOIN batches b ON b.id = t.batch_id";
+        "b.root, b.count, b.ledger, b.ledger_batch, b.anchor_ref, b.position";
+
+    private const string SelectRecords = SelectColumns + " FROM traces t LEFT JOIN batches b ON b.id = t.batch_id";
 
     private async Task<IReadOnlyList<TraceRecord>> ReadRecordsAsync(string sql, IEnumerable<(string Name, object Value)> parameters, CancellationToken cancellationToken)
     {
@@ -386,8 +405,6 @@ public abstract class TraceOutbox : IAsyncDisposable
             AnchorPosition = L(r, 14),
         };
     }
-
-    private static string EscapeLike(string value) => value.Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
 
     // ---- the writer loop (group commit) ------------------------------------------------------------
 
@@ -483,6 +500,7 @@ public abstract class TraceOutbox : IAsyncDisposable
     internal sealed class WriteContext(DbConnection connection, DbTransaction transaction) : IDisposable
     {
         private DbCommand? _insert;
+        private DbCommand? _insertDataset;
         private DbCommand? _existing;
 
         public DbCommand Command(string sql)
@@ -516,7 +534,7 @@ public abstract class TraceOutbox : IAsyncDisposable
                 // One prepared statement per group, executed per row: SQLite binds by name in a linear scan of
                 // the statement's variables, so one wide multi-row statement costs more than it saves.
                 _insert = Command("INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms) " +
-                                  "VALUES (@i, @a, @d, @j, @l, 0, @t) ON CONFLICT (id) DO NOTHING");
+                                  "VALUES (@i, @a, @d, @j, @l, 0, @t) ON CONFLICT (id) DO NOTHING RETURNING seq");
                 Add(_insert, "@i", "");
                 Add(_insert, "@a", 0);
                 Add(_insert, "@d", "");
@@ -535,7 +553,13 @@ public abstract class TraceOutbox : IAsyncDisposable
                 p[3].Value = op.Json;
                 p[4].Value = op.Leaf;
                 p[5].Value = op.RecordedAt;
-                if (await _insert.ExecuteNonQueryAsync().ConfigureAwait(false) == 1) continue;
+                if (await _insert.ExecuteScalarAsync().ConfigureAwait(false) is { } seq)
+                {
+                    // The dataset index is written in the same transaction as the trace: both or neither.
+                    _insertDataset ??= await OutboxSchema.PrepareDatasetInsertAsync(this).ConfigureAwait(false);
+                    await OutboxSchema.InsertDatasetsAsync(_insertDataset, Convert.ToInt64(seq, System.Globalization.CultureInfo.InvariantCulture), op.Trace).ConfigureAwait(false);
+                    continue;
+                }
 
                 // Already stored: fine when the content is identical (a retried call), an error for that caller otherwise.
                 if (_existing is null)
@@ -556,6 +580,7 @@ public abstract class TraceOutbox : IAsyncDisposable
         public void Dispose()
         {
             _insert?.Dispose();
+            _insertDataset?.Dispose();
             _existing?.Dispose();
         }
     }

@@ -190,6 +190,39 @@ public sealed class JobsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_config_file_is_bound_and_validated_as_the_service_binds_its_configuration()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"jobs-{Guid.NewGuid():N}.json");
+        try
+        {
+            // Bound like configuration: a flavour is added to the defaults (not replacing them), numbers may be strings,
+            // and the service's appsettings shape (ImagingRepo:Jobs) is read as well as the bare options.
+            await File.WriteAllTextAsync(file, """
+                { "ImagingRepo": { "Jobs": {
+                    "Flavors": { "tiny": { "CpuRequest": "250m", "CpuLimit": "500m", "MemoryRequest": "256Mi", "MemoryLimit": "512Mi" } },
+                    "Hardening": { "BackoffLimit": "5" } } } }
+                """);
+            string[] submit = ["jobs", "submit", "-i", Image, "--user", "bob", "--dataset-gid", "7", "--dry-run", "--config", file];
+            var (exit, output, error) = await RunAsync([.. submit, "-r", "tiny"]);
+            Assert.True(exit == 0, error);
+            Assert.Contains("backoffLimit: 5", output, StringComparison.Ordinal);
+            Assert.Contains("cpu: 250m", output, StringComparison.Ordinal);
+            (exit, _, error) = await RunAsync([.. submit, "-r", "medium"]);
+            Assert.True(exit == 0, error);
+
+            // Validated at load, as the service validates at start: an unknown default flavour is refused even when unused.
+            await File.WriteAllTextAsync(file, """{ "DefaultFlavor": "missing" }""");
+            (exit, _, error) = await RunAsync([.. submit, "-r", "small"]);
+            Assert.Equal(2, exit);
+            Assert.Contains("DefaultFlavor", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Kyverno_policy_is_emitted()
     {
         var (exit, output, _) = await RunAsync("policy", "kyverno");

@@ -1,5 +1,6 @@
 using ImagingRepo.Jobs.FakeApiServer;
 using ImagingRepo.Jobs.Lifecycle;
+using ImagingRepo.Jobs.Policies;
 using ImagingRepo.Jobs.Specs;
 using ImagingRepo.Jobs.Tests.Support;
 using k8s;
@@ -36,6 +37,7 @@ public class JobsServiceCollectionExtensionsTests
         await using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IStartupValidator>().Validate();
         var client = provider.GetRequiredService<JobsClient>();
+        Assert.Same(provider.GetRequiredService<PolicyChecker>(), client.Policy);
         var job = client.Renderer.RenderJob(new BatchJob { Name = "x", Image = TestData.Registry + "a:1" }, TestData.Workspace);
         Assert.Equal("250m", job.Spec.Template.Spec.Containers[0].Resources.Requests["cpu"].ToString());
         Assert.Equal("/home/user", job.Spec.Template.Spec.Containers[0].WorkingDir);

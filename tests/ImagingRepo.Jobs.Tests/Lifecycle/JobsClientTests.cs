@@ -231,7 +231,9 @@ public class JobsClientTests(KubernetesClusterFixture cluster) : IClassFixture<K
             job.Status.Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = "DeadlineExceeded", Message = "Job was active longer than specified deadline" }];
             await cluster.Client.BatchV1.ReplaceNamespacedJobStatusAsync(job, "slow", ws.Namespace);
             var slow = await client.WatchAsync(ws, "slow").LastAsync();
-            Assert.Equal("name", (await Assert.ThrowsAsync<JobsValidationException>(() => client.WatchAsync(ws, "no-such-job").FirstAsync().AsTask())).Field);
+            var missing = await Assert.ThrowsAsync<JobNotFoundException>(() => client.WatchAsync(ws, "no-such-job").FirstAsync().AsTask());
+            Assert.Equal((ws.Namespace, "no-such-job"), (missing.Namespace, missing.Name));
+            Assert.Equal("no-such-job", (await Assert.ThrowsAsync<JobNotFoundException>(() => client.GetAsync(ws, "no-such-job"))).Name);
             Assert.Equal((WorkloadPhase.Failed, "DeadlineExceeded"), (slow.Phase, slow.Reason));
             Assert.Equal("DeadlineExceeded", (await client.GetAsync(ws, "slow")).Summary.Status.Reason);
         }

@@ -59,6 +59,32 @@ public class WorkspaceProvisionerTests(KubernetesClusterFixture cluster) : IClas
     }
 
     [SkippableFact]
+    public async Task The_number_of_conflict_retries_is_configurable()
+    {
+        cluster.RequireFake();
+        string user = KubernetesClusterFixture.UniqueUser("noretry");
+        var options = cluster.Options();
+        options.Workspace.ConflictRetries = 0;
+        var first = await new WorkspaceProvisioner(cluster.Client, options).ProvisionAsync(new WorkspaceRequest(user, 100));
+        try
+        {
+            cluster.Fake!.ConflictOnNextReplace("configmaps", first.Identity.Namespace, "workspace-config");
+            var e = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() =>
+                new WorkspaceProvisioner(cluster.Client, options).ProvisionAsync(new WorkspaceRequest(user, 200)));
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, e.Response.StatusCode);
+
+            options.Workspace.ConflictRetries = 1;
+            cluster.Fake.ConflictOnNextReplace("configmaps", first.Identity.Namespace, "workspace-config");
+            Assert.Equal(8, (await new WorkspaceProvisioner(cluster.Client, options).ProvisionAsync(new WorkspaceRequest(user, 300))).Updated);
+            Assert.Equal(300, (await Provisioner().ReadIdentityAsync(user)).DatasetGid);
+        }
+        finally
+        {
+            await Provisioner().DeprovisionAsync(user);
+        }
+    }
+
+    [SkippableFact]
     public async Task A_namespace_owned_by_another_user_is_not_taken_over()
     {
         string user = KubernetesClusterFixture.UniqueUser("owner");

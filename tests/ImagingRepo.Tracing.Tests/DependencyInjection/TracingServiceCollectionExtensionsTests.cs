@@ -1,6 +1,8 @@
+using ImagingRepo.Tracing.DependencyInjection;
 using ImagingRepo.Tracing.Outbox;
 using ImagingRepo.Tracing.Proofs;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -55,5 +57,38 @@ public sealed class TracingServiceCollectionExtensionsTests : IDisposable
             using var host = builder.Build();
             await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         }
+    }
+
+    [Fact]
+    public async Task Options_bind_from_the_configuration_section_and_are_validated_at_start()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ImagingRepo:Tracing:SqlitePath"] = _temp.File("bound.db"),
+            ["ImagingRepo:Tracing:FileLedgerPath"] = _temp.File("bound.jsonl"),
+            ["ImagingRepo:Tracing:RunDispatcher"] = "false",
+            ["ImagingRepo:Tracing:Dispatcher:MaxBatchSize"] = "7",
+            ["ImagingRepo:Tracing:Dispatcher:MaxRetryDelay"] = "00:00:03",
+            ["ImagingRepo:Tracing:Ethereum:RpcUrl"] = "http://127.0.0.1:8545",
+            ["ImagingRepo:Tracing:Ethereum:ReceiptTimeout"] = "00:00:20",
+        });
+        builder.Services.AddImagingRepoTracing(builder.Configuration.GetSection(TracingOptions.SectionName),
+            o => o.PseudonymizationKey = Convert.ToBase64String(TestTraces.Key)); // a secret, kept out of configuration
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var options = host.Services.GetRequiredService<IOptions<TracingOptions>>().Value;
+            Assert.Equal((7, TimeSpan.FromSeconds(3)), (options.Dispatcher.MaxBatchSize, options.Dispatcher.MaxRetryDelay));
+            Assert.Equal((new Uri("http://127.0.0.1:8545"), TimeSpan.FromSeconds(20)), (options.Ethereum!.RpcUrl, options.Ethereum.ReceiptTimeout));
+            Assert.False(options.RunDispatcher);
+            await host.StopAsync();
+        }
+
+        var unkeyed = Host.CreateApplicationBuilder();
+        unkeyed.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ImagingRepo:Tracing:SqlitePath"] = _temp.File("x.db") });
+        unkeyed.Services.AddImagingRepoTracing(unkeyed.Configuration.GetSection(TracingOptions.SectionName));
+        using var failing = unkeyed.Build();
+        await Assert.ThrowsAsync<OptionsValidationException>(() => failing.StartAsync());
     }
 }

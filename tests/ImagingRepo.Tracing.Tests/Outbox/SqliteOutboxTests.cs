@@ -62,6 +62,76 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Queries_by_dataset_match_ids_with_like_wildcards_exactly()
+    {
+        await using var outbox = await OpenAsync();
+        var expected = await DatasetQueryChecks.RecordAsync(outbox);
+        await DatasetQueryChecks.AssertExactAsync(outbox, expected);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(TraceStatus.Waiting, null)]
+    [InlineData(TraceStatus.Anchored, TraceUserAction.UseDatasets)]
+    public async Task A_query_by_dataset_is_a_lookup_in_the_dataset_index(TraceStatus? status, TraceUserAction? action)
+    {
+        await using (var outbox = await OpenAsync())
+        {
+            await DatasetQueryChecks.RecordAsync(outbox);
+        }
+
+        var (sql, parameters) = TraceOutbox.BuildListQuery(new TraceListQuery(status, "a_b", action, 0, 10));
+        await using var connection = new SqliteConnection("Data Source=" + _temp.File("outbox.db"));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        }
+
+        var text = string.Join("\n", plan);
+        Assert.StartsWith("SEARCH d USING PRIMARY KEY (dataset_id=? AND trace_seq>?)", plan[0], StringComparison.Ordinal);
+        Assert.Contains("SEARCH t USING INTEGER PRIMARY KEY (rowid=?)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", text, StringComparison.Ordinal); // the order comes from the index
+    }
+
+    [Fact]
+    public async Task An_outbox_without_the_dataset_index_gets_it_filled_on_open()
+    {
+        Dictionary<string, List<Guid>> expected;
+        await using (var outbox = await OpenAsync())
+        {
+            expected = await DatasetQueryChecks.RecordAsync(outbox);
+        }
+
+        // What a database written before the index existed looks like.
+        await using (var connection = new SqliteConnection("Data Source=" + _temp.File("outbox.db")))
+        {
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE trace_datasets; DROP TABLE outbox_schema";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using (var reopened = await OpenAsync())
+        {
+            await DatasetQueryChecks.AssertExactAsync(reopened, expected);
+            var later = TestTraces.Create("a_b");
+            await reopened.RecordAsync(later);
+            expected["a_b"].Add(later.Id);
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var again = await OpenAsync(); // migrated once: nothing is added twice
+        await DatasetQueryChecks.AssertExactAsync(again, expected);
+    }
+
+    [Fact]
     public async Task Stored_user_ids_are_pseudonyms_and_plain_ones_are_refused_without_a_pseudonymizer()
     {
         await using (var outbox = await OpenAsync())

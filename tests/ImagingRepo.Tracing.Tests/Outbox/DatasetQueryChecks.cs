@@ -1,0 +1,55 @@
+using ImagingRepo.Tracing.Model;
+using ImagingRepo.Tracing.Outbox;
+
+namespace ImagingRepo.Tracing.Tests.Outbox;
+
+/// <summary>
+/// Queries by dataset id on any store: ids that contain the LIKE wildcards <c>_</c> and <c>%</c> (allowed by Jobs) must
+/// match exactly, and only themselves (<c>a_b</c> is not <c>aXb</c>, <c>a%b</c> is not <c>ab</c>).
+/// </summary>
+internal static class DatasetQueryChecks
+{
+    /// <summary>Dataset ids that differ only where a LIKE pattern would not see a difference.</summary>
+    public static readonly string[] Ids = ["a_b", "aXb", "a%b", "ab", "a%", "a", @"a\b", "a|b", "100%_done"];
+
+    /// <summary>Records one CREATE_DATASET per id, plus USE_DATASETS traces naming several ids (one twice).</summary>
+    public static async Task<Dictionary<string, List<Guid>>> RecordAsync(TraceOutbox outbox)
+    {
+        var expected = Ids.ToDictionary(id => id, _ => new List<Guid>(), StringComparer.Ordinal);
+        foreach (var id in Ids)
+        {
+            var trace = TestTraces.Create(id);
+            await outbox.RecordAsync(trace);
+            expected[id].Add(trace.Id);
+        }
+
+        foreach (Trace use in new[] { TestTraces.Use("a_b", "ab"), TestTraces.Use("a%b", "a%b", "aXb"), TestTraces.Use("a|b") })
+        {
+            await outbox.RecordAsync(use);
+            foreach (var id in use.ReferencedDatasetIds.Distinct(StringComparer.Ordinal)) expected[id].Add(use.Id);
+        }
+
+        return expected;
+    }
+
+    /// <summary>Every id finds exactly its traces, in recording order, each once; paging by sequence works.</summary>
+    public static async Task AssertExactAsync(TraceOutbox outbox, Dictionary<string, List<Guid>> expected)
+    {
+        foreach (var (id, traces) in expected)
+        {
+            var found = await outbox.ListAsync(new TraceListQuery(DatasetId: id, Limit: 1000));
+            Assert.True(traces.SequenceEqual(found.Select(r => r.Trace.Id)),
+                $"dataset '{id}': expected {traces.Count} trace(s), found {found.Count} ({string.Join(", ", found.Select(r => string.Join("+", r.Trace.ReferencedDatasetIds)))})");
+        }
+
+        Assert.Empty(await outbox.ListAsync(new TraceListQuery(DatasetId: "%")));
+        Assert.Empty(await outbox.ListAsync(new TraceListQuery(DatasetId: "_")));
+
+        // Paging: the second page starts after the first one's last sequence number.
+        var first = Assert.Single(await outbox.ListAsync(new TraceListQuery(DatasetId: "a_b", Limit: 1)));
+        var rest = await outbox.ListAsync(new TraceListQuery(DatasetId: "a_b", AfterSequence: first.Sequence, Limit: 100));
+        Assert.Equal(expected["a_b"], rest.Select(r => r.Trace.Id).Prepend(first.Trace.Id));
+        Assert.Equal([expected["a_b"][1]], (await outbox.ListAsync(new TraceListQuery(DatasetId: "a_b", Action: TraceUserAction.UseDatasets))).Select(r => r.Trace.Id));
+        Assert.Equal(expected["a_b"], (await outbox.ListAsync(new TraceListQuery(Status: TraceStatus.Waiting, DatasetId: "a_b"))).Select(r => r.Trace.Id));
+    }
+}
