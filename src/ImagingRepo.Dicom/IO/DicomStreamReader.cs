@@ -380,6 +380,16 @@ public sealed class DicomStreamReader : IDisposable
                 headerSize = 8;
             }
         }
+        else if (header[4] == (byte)' ' && header[5] == (byte)' ')
+        {
+            // A blank VR: some writers leave the VR of an element they do not know as two spaces, with a 2-byte length.
+            // Read as implicit VR, the length would swallow the rest of the file; dcmtk and GDCM read it as an unknown
+            // VR with a 2-byte length, and so do we (UN keeps the bytes as they are).
+            Diagnose(new DicomTag(tag), "the VR bytes are two spaces (0x20 0x20), not a VR; read the element as UN with a 2-byte length");
+            vr = DicomVR.UN;
+            length = top.BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header[6..]) : BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+            headerSize = 8;
+        }
         else
         {
             // Not a VR: most likely an element written with implicit VR inside an explicit-VR dataset.
