@@ -54,6 +54,8 @@ public sealed class DicomStreamReader : IDisposable
     private Frame[] frames = new Frame[8];
     private int frameCount;
     private int pixelRepresentation;
+    private PrivateBlock[] privateBlocks = new PrivateBlock[4];
+    private int privateBlockCount;
     private bool finished;
 
     private enum FrameKind : byte
@@ -62,6 +64,14 @@ public sealed class DicomStreamReader : IDisposable
         Item,
         Sequence,
         Fragments,
+    }
+
+    /// <summary>A private block of the dataset at <see cref="Frame"/> whose creator the private dictionary knows.</summary>
+    private struct PrivateBlock
+    {
+        public int Frame;
+        public uint GroupBlock; // group << 8 | block
+        public int Creator;     // index in the private dictionary
     }
 
     private struct Frame
@@ -189,6 +199,12 @@ public sealed class DicomStreamReader : IDisposable
 
     private ReadOnlyMemory<byte> lastValue;
 
+    /// <summary>
+    /// The private dictionary entry of the current element or sequence (see <see cref="DicomPrivateDictionary"/>), found
+    /// through the Private Creator of its block in the same dataset; -1 for standard elements and unknown private ones.
+    /// </summary>
+    internal int PrivateEntry { get; private set; } = -1;
+
     /// <summary>Advances to the next token.</summary>
     /// <returns>False at the end of the dataset.</returns>
     /// <exception cref="DicomReadException">The input is malformed beyond what the lenient reader accepts (or at all, in strict mode).</exception>
@@ -201,6 +217,7 @@ public sealed class DicomStreamReader : IDisposable
 
         ValueReference = null;
         lastValue = default;
+        PrivateEntry = -1;
         while (true)
         {
             ref var top = ref frames[frameCount - 1];
@@ -353,14 +370,22 @@ public sealed class DicomStreamReader : IDisposable
             return Finish() || false;
         }
 
+        // private data elements (gggg,xxee) of odd groups above 0008: the dictionary entry of their creator's block
+        var privateEntry = (tag & 0x00010000) != 0 && (tag & 0xF000) != 0 && tag >> 16 > 0x0008 && privateBlockCount > 0
+            ? FindPrivateEntry(tag)
+            : -1;
         DicomVR vr;
         uint length;
         int headerSize;
         if (top.Implicit)
         {
-            vr = ImplicitVR(tag);
+            vr = privateEntry >= 0 ? PrivateImplicitVR(privateEntry) : ImplicitVR(tag);
             length = ReadUInt32(header[4..], top.BigEndian);
             headerSize = 8;
+            if (length == UndefinedLength && vr is not (DicomVR.SQ or DicomVR.UN))
+            {
+                vr = DicomVR.UN; // undefined length: read as before, a sequence by CP-246
+            }
         }
         else if (DicomVRExtensions.TryParse(header[4], header[5], out vr))
         {
@@ -401,10 +426,18 @@ public sealed class DicomStreamReader : IDisposable
 
         input.Advance(headerSize);
         SetToken(new DicomTag(tag), vr, length, start);
+        PrivateEntry = privateEntry;
 
         if (vr == DicomVR.SQ)
         {
             return PushSequence(ref top, tag, length, top.Implicit, start);
+        }
+
+        if (vr == DicomVR.UN && privateEntry >= 0 && length != UndefinedLength && IsUnknownSequence(privateEntry, length))
+        {
+            // A private sequence written as UN of defined length: its value is the sequence in implicit VR little endian
+            // (PS3.5 6.2.2), as for UN of undefined length; read it as one so its items can be walked.
+            return PushSequence(ref top, tag, length, true, start, false);
         }
 
         if (length == UndefinedLength)
@@ -429,8 +462,60 @@ public sealed class DicomStreamReader : IDisposable
             pixelRepresentation = ReadUInt16(input.Peek(2), top.BigEndian);
         }
 
-        return ReadValue(ref top, length, vr, top.BigEndian);
+        var read = ReadValue(ref top, length, vr, top.BigEndian);
+        if ((tag & 0x00010000) != 0 && (tag & 0xFF00) == 0 && (tag & 0xFF) >= 0x10 && tag >> 16 > 0x0008 && !HasValueReference)
+        {
+            AddPrivateBlock(tag);
+        }
+
+        return read;
     }
+
+    /// <summary>Remembers the block a Private Creator element reserves, when the private dictionary knows its creator.</summary>
+    private void AddPrivateBlock(uint tag)
+    {
+        var value = lastValue.Span.Trim(" \0"u8);
+        var creator = DicomPrivateDictionary.CreatorIndex(value);
+        if (creator < 0)
+        {
+            return;
+        }
+
+        if (privateBlockCount == privateBlocks.Length)
+        {
+            Array.Resize(ref privateBlocks, privateBlocks.Length * 2);
+        }
+
+        privateBlocks[privateBlockCount++] = new PrivateBlock { Frame = frameCount - 1, GroupBlock = ((tag >> 16) << 8) | (tag & 0xFF), Creator = creator };
+    }
+
+    /// <summary>The private dictionary entry of a private data element, through the creator of its block in the current dataset.</summary>
+    private int FindPrivateEntry(uint tag)
+    {
+        var frame = frameCount - 1;
+        var groupBlock = ((tag >> 16) << 8) | ((tag >> 8) & 0xFF);
+        for (var i = privateBlockCount - 1; i >= 0 && privateBlocks[i].Frame == frame; i--)
+        {
+            if (privateBlocks[i].GroupBlock == groupBlock)
+            {
+                return DicomPrivateDictionary.Find(privateBlocks[i].Creator, tag);
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The VR to read a known private element with in implicit VR: the dictionary's, or UN where it has none.</summary>
+    private static DicomVR PrivateImplicitVR(int entry)
+    {
+        var vr = DicomPrivateDictionary.VRAt(entry);
+        return vr == DicomVR.None ? DicomVR.UN : vr;
+    }
+
+    /// <summary>True for a UN value of defined length that the dictionary says is a sequence and that starts with an item.</summary>
+    private bool IsUnknownSequence(int entry, uint length) =>
+        DicomPrivateDictionary.VRAt(entry) == DicomVR.SQ && length >= 8 && input.Ensure(4)
+        && BinaryPrimitives.ReadUInt32LittleEndian(input.Peek(4)) == 0xE000FFFE;
 
     private bool ReadValue(ref Frame top, uint length, DicomVR vr, bool bigEndian)
     {
@@ -643,6 +728,10 @@ public sealed class DicomStreamReader : IDisposable
     private bool Pop(long offset)
     {
         var frame = frames[--frameCount];
+        while (privateBlockCount > 0 && privateBlocks[privateBlockCount - 1].Frame >= frameCount)
+        {
+            privateBlockCount--; // the blocks of an item end with it
+        }
         TokenType = frame.Kind switch
         {
             FrameKind.Item => DicomTokenType.ItemEnd,
