@@ -222,20 +222,26 @@ public static class DicomDumper
     }
 
     /// <summary>
-    /// The value multiplicity actually present, as dcmdump's VM column counts it: 0 for an empty value; for text, the
-    /// values between backslashes (1 for the single-valued LT, ST, UT, UR); for binary numbers, the length over the
-    /// number size; 1 for the other binary VRs (OB, OW, UN, ...).
+    /// The value multiplicity actually present, as dcmdump's VM column counts it: for text, 0 when nothing but padding
+    /// is there, else the values between backslashes (1 for the single-valued LT, ST, UT, UR); for binary numbers, the
+    /// length over the number size; 1 for the other binary VRs (OB, OW, OF, UN, ...), even when empty.
     /// </summary>
     internal static long CountValues(DicomVR vr, ReadOnlySpan<byte> value, DicomValueReference? reference)
     {
         var length = reference?.Length ?? value.Length;
-        if (length == 0)
-        {
-            return 0;
-        }
-
         if (vr.IsText())
         {
+            if (reference is null)
+            {
+                value = value.TrimEnd(" \0"u8);
+                length = value.Length;
+            }
+
+            if (length == 0)
+            {
+                return 0;
+            }
+
             if (vr.IsSingleValued())
             {
                 return 1;
