@@ -425,6 +425,11 @@ public sealed class DicomStreamReader : IDisposable
         }
 
         input.Advance(headerSize);
+        if (privateEntry >= 0 && vr == DicomVR.SQ && top.Implicit && length != UndefinedLength && length != 0 && !StartsWithItem(length, top.BigEndian))
+        {
+            vr = DicomVR.UN; // the vendor used the element for something else than the dictionary says: keep its bytes
+        }
+
         SetToken(new DicomTag(tag), vr, length, start);
         PrivateEntry = privateEntry;
 
@@ -433,7 +438,8 @@ public sealed class DicomStreamReader : IDisposable
             return PushSequence(ref top, tag, length, top.Implicit, start);
         }
 
-        if (vr == DicomVR.UN && privateEntry >= 0 && length != UndefinedLength && IsUnknownSequence(privateEntry, length))
+        if (vr == DicomVR.UN && privateEntry >= 0 && length != UndefinedLength && DicomPrivateDictionary.VRAt(privateEntry) == DicomVR.SQ
+            && StartsWithItem(length, false))
         {
             // A private sequence written as UN of defined length: its value is the sequence in implicit VR little endian
             // (PS3.5 6.2.2), as for UN of undefined length; read it as one so its items can be walked.
@@ -512,10 +518,9 @@ public sealed class DicomStreamReader : IDisposable
         return vr == DicomVR.None ? DicomVR.UN : vr;
     }
 
-    /// <summary>True for a UN value of defined length that the dictionary says is a sequence and that starts with an item.</summary>
-    private bool IsUnknownSequence(int entry, uint length) =>
-        DicomPrivateDictionary.VRAt(entry) == DicomVR.SQ && length >= 8 && input.Ensure(4)
-        && BinaryPrimitives.ReadUInt32LittleEndian(input.Peek(4)) == 0xE000FFFE;
+    /// <summary>True when the value about to be read (of defined length) starts with an item header.</summary>
+    private bool StartsWithItem(uint length, bool bigEndian) =>
+        length >= 8 && input.Ensure(4) && ReadTag(input.Peek(4), bigEndian) == ItemTag;
 
     private bool ReadValue(ref Frame top, uint length, DicomVR vr, bool bigEndian)
     {

@@ -135,6 +135,22 @@ public sealed class PrivateSequenceTests : IDisposable
     }
 
     [Fact]
+    public void A_known_private_sequence_element_that_holds_no_items_stays_a_value_in_implicit_VR()
+    {
+        var dataset = Dataset();
+        dataset.Add(new DicomValueElement(StackSequence, DicomVR.UN, "not items"u8.ToArray()));
+        using var stream = new MemoryStream();
+        new DicomFile(dataset, DicomTransferSyntax.ImplicitVRLittleEndian).WriteTo(stream);
+
+        var file = DicomFile.FromBytes(stream.ToArray());
+
+        Assert.Equal("not items\0", Encoding.ASCII.GetString(Assert.IsType<DicomValueElement>(file.Dataset[StackSequence]).GetBytes().Span));
+        Assert.Equal(DicomVR.UN, file.Dataset[StackSequence]!.VR);
+        Assert.Equal("NOBODY KNOWS ME", file.Dataset.GetString(UnknownCreator));
+        Assert.Empty(file.Diagnostics);
+    }
+
+    [Fact]
     public void The_dump_shows_private_names_and_the_items()
     {
         var path = Path.Combine(root, "implicit.dcm");
