@@ -737,6 +737,7 @@ public sealed class DicomStreamReader : IDisposable
         {
             privateBlockCount--; // the blocks of an item end with it
         }
+
         TokenType = frame.Kind switch
         {
             FrameKind.Item => DicomTokenType.ItemEnd,
