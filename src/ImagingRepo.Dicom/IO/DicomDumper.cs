@@ -20,8 +20,9 @@ public sealed class DicomDumpOptions
 
 /// <summary>
 /// Writes a dcmdump-like listing of a file as UTF-8 in one pass over a <see cref="DicomStreamReader"/>: one line per
-/// element, sequence, item and fragment, indented by nesting, with VR, value (or length for values kept in the file)
-/// and keyword. Nothing is allocated per element beyond the decoded text of non-ASCII values.
+/// element, sequence, item and fragment, indented by nesting, with VR, value (or length for values kept in the file;
+/// registered UIDs by keyword), then length, value multiplicity and keyword (private elements by their private-dictionary
+/// name). Nothing is allocated per element beyond the decoded text of non-ASCII values.
 /// </summary>
 public static class DicomDumper
 {

@@ -161,7 +161,10 @@ public sealed class DicomStreamReader : IDisposable
     /// <summary>The tag of the current element, sequence, item or fragment.</summary>
     public DicomTag Tag { get; private set; }
 
-    /// <summary>The VR of the current element or sequence (as in the file for explicit VR, from the dictionary for implicit VR).</summary>
+    /// <summary>
+    /// The VR of the current element or sequence: as in the file for explicit VR; for implicit VR from the dictionary, or
+    /// for a private element from the private dictionary when the creator of its block is known (else UN).
+    /// </summary>
     public DicomVR VR { get; private set; }
 
     /// <summary>The length field of the current token (0xFFFFFFFF for undefined length).</summary>
