@@ -30,7 +30,7 @@ internal static class DumpCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
 
-        var command = new Command("dump", "Print the elements of DICOM files (tag, VR, value or length, keyword; nesting shown).");
+        var command = new Command("dump", "Print the elements of DICOM files (tag, VR, value or length, value multiplicity, keyword; nesting shown).");
         command.Arguments.Add(paths);
         command.Options.Add(full);
         command.Options.Add(strict);

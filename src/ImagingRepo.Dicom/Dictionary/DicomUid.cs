@@ -42,6 +42,30 @@ public sealed record DicomUid(string Value, string Name, string Keyword, DicomUi
         return (registry ??= Build()).TryGetValue(uid.TrimEnd('\0', ' '), out entry!);
     }
 
+    /// <summary>
+    /// The keyword (or, where it has none, the name) of a registered UID given as ASCII bytes with their padding, e.g.
+    /// <c>CTImageStorage</c>; null when it is not registered. No allocation: the dump calls it for every UI value.
+    /// </summary>
+    /// <param name="value">The UID bytes.</param>
+    internal static string? KeywordOf(ReadOnlySpan<byte> value)
+    {
+        value = value.TrimEnd(" \0"u8);
+        // every registered UID is under the DICOM root: instance UIDs are not looked up at all
+        if (value.Length > 64 || !value.StartsWith("1.2.840.10008."u8))
+        {
+            return null;
+        }
+
+        Span<char> text = stackalloc char[64];
+        for (var i = 0; i < value.Length; i++)
+        {
+            text[i] = (char)value[i];
+        }
+
+        var lookup = (registry ??= Build()).GetAlternateLookup<ReadOnlySpan<char>>();
+        return lookup.TryGetValue(text[..value.Length], out var entry) ? (entry.Keyword.Length > 0 ? entry.Keyword : entry.Name) : null;
+    }
+
     /// <summary>True when <paramref name="uid"/> is a syntactically valid UID (PS3.5 9.1: digits and dots, no leading zeros, at most 64 characters).</summary>
     /// <param name="uid">The text to check.</param>
     /// <returns>True when valid.</returns>

@@ -20,8 +20,9 @@ public sealed class DicomDumpOptions
 
 /// <summary>
 /// Writes a dcmdump-like listing of a file as UTF-8 in one pass over a <see cref="DicomStreamReader"/>: one line per
-/// element, sequence, item and fragment, indented by nesting, with VR, value (or length for values kept in the file)
-/// and keyword. Nothing is allocated per element beyond the decoded text of non-ASCII values.
+/// element, sequence, item and fragment, indented by nesting, with VR, value (or length for values kept in the file;
+/// registered UIDs by keyword), then length, value multiplicity and keyword (private elements by their private-dictionary
+/// name). Nothing is allocated per element beyond the decoded text of non-ASCII values.
 /// </summary>
 public static class DicomDumper
 {
@@ -70,7 +71,7 @@ public static class DicomDumper
         {
             if (element is DicomValueElement value)
             {
-                WriteElement(ref w, options, element.Tag, element.VR, (uint)value.Length, value.Span, null, 0, DicomCharacterSet.Default);
+                WriteElement(ref w, options, element.Tag, element.VR, (uint)value.Length, value.Span, null, 0, DicomCharacterSet.Default, -1);
             }
         }
 
@@ -87,21 +88,21 @@ public static class DicomDumper
                         charset = DicomCharacterSet.FromBytes(reader.ValueSpan);
                     }
 
-                    WriteElement(ref w, options, reader.Tag, reader.VR, reader.Length, reader.ValueSpan, reader.ValueReference, depth, charset);
+                    WriteElement(ref w, options, reader.Tag, reader.VR, reader.Length, reader.ValueSpan, reader.ValueReference, depth, charset, reader.PrivateEntry);
                     break;
                 case DicomTokenType.SequenceStart:
                     w.Indent(depth);
                     w.Tag(reader.Tag);
                     w.Ascii(reader.VR == DicomVR.UN ? " UN (Sequence read as implicit VR)"u8 : " SQ (Sequence)"u8);
                     w.PadTo(ValueColumn + (2 * depth));
-                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, "u8 : "# "u8);
+                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, 1 "u8 : "# "u8);
                     if (reader.Length != 0xFFFFFFFF)
                     {
                         w.Number(reader.Length);
-                        w.Ascii(", "u8);
+                        w.Ascii(", 1 "u8);
                     }
 
-                    w.Keyword(reader.Tag);
+                    w.Keyword(reader.Tag, reader.PrivateEntry);
                     w.NewLine();
                     break;
                 case DicomTokenType.ItemStart:
@@ -109,11 +110,11 @@ public static class DicomDumper
                     w.Indent(depth);
                     w.Ascii("(FFFE,E000) na (Item)"u8);
                     w.PadTo(ValueColumn + (2 * depth));
-                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, Item"u8 : "# "u8);
+                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, 1 Item"u8 : "# "u8);
                     if (reader.Length != 0xFFFFFFFF)
                     {
                         w.Number(reader.Length);
-                        w.Ascii(", Item"u8);
+                        w.Ascii(", 1 Item"u8);
                     }
 
                     w.NewLine();
@@ -137,8 +138,8 @@ public static class DicomDumper
                     w.Ascii(reader.VR == DicomVR.OW ? "OW"u8 : "OB"u8);
                     w.Ascii(" (PixelSequence)"u8);
                     w.PadTo(ValueColumn + (2 * depth));
-                    w.Ascii("# u/l, "u8);
-                    w.Keyword(reader.Tag);
+                    w.Ascii("# u/l, 1 "u8);
+                    w.Keyword(reader.Tag, -1);
                     w.NewLine();
                     break;
                 case DicomTokenType.Fragment:
@@ -156,7 +157,7 @@ public static class DicomDumper
                     w.PadTo(ValueColumn + (2 * depth));
                     w.Ascii("# "u8);
                     w.Number(reader.Length);
-                    w.Ascii(", Item"u8);
+                    w.Ascii(", 1 Item"u8);
                     w.NewLine();
                     break;
             }
@@ -172,7 +173,7 @@ public static class DicomDumper
         w.Commit();
     }
 
-    private static void WriteElement(ref LineWriter w, DicomDumpOptions options, DicomTag tag, DicomVR vr, uint length, ReadOnlySpan<byte> value, DicomValueReference? reference, int depth, DicomCharacterSet charset)
+    private static void WriteElement(ref LineWriter w, DicomDumpOptions options, DicomTag tag, DicomVR vr, uint length, ReadOnlySpan<byte> value, DicomValueReference? reference, int depth, DicomCharacterSet charset, int privateEntry)
     {
         w.Indent(depth);
         w.Tag(tag);
@@ -196,6 +197,12 @@ public static class DicomDumper
             w.Number(reference.Offset);
             w.Byte((byte)')');
         }
+        else if (vr == DicomVR.UI && DicomUid.KeywordOf(value) is { } uidName)
+        {
+            // a registered UID (transfer syntax, SOP class, ...) by its PS3.6 keyword, as dcmdump does: =CTImageStorage
+            w.Byte((byte)'=');
+            w.Ascii(uidName);
+        }
         else if (vr.IsText())
         {
             TextValue(ref w, value, vr, charset, options.MaxTextLength);
@@ -209,8 +216,49 @@ public static class DicomDumper
         w.Ascii("# "u8);
         w.Number(length);
         w.Ascii(", "u8);
-        w.Keyword(tag);
+        w.Number(CountValues(vr, value, reference));
+        w.Byte((byte)' ');
+        w.Keyword(tag, privateEntry);
         w.NewLine();
+    }
+
+    /// <summary>
+    /// The value multiplicity actually present, as dcmdump's VM column counts it: for text, 0 when nothing but padding
+    /// is there, else the values between backslashes (1 for the single-valued LT, ST, UT, UR); for binary numbers, the
+    /// length over the number size; 1 for the other binary VRs (OB, OW, OF, UN, ...), even when empty.
+    /// </summary>
+    internal static long CountValues(DicomVR vr, ReadOnlySpan<byte> value, DicomValueReference? reference)
+    {
+        var length = reference?.Length ?? value.Length;
+        if (vr.IsText())
+        {
+            if (reference is null)
+            {
+                value = value.TrimEnd(" \0"u8);
+                length = value.Length;
+            }
+
+            if (length == 0)
+            {
+                return 0;
+            }
+
+            if (vr.IsSingleValued())
+            {
+                return 1;
+            }
+
+            // a multi-valued text kept in the file (64 KiB of DS, say) is rare enough to be read for counting
+            return (reference is null ? value : reference.ToArray()).Count((byte)'\\') + 1;
+        }
+
+        return vr switch
+        {
+            DicomVR.US or DicomVR.SS => length / 2,
+            DicomVR.AT or DicomVR.UL or DicomVR.SL or DicomVR.FL => length / 4,
+            DicomVR.FD or DicomVR.SV or DicomVR.UV => length / 8,
+            _ => 1,
+        };
     }
 
     private static void TextValue(ref LineWriter w, ReadOnlySpan<byte> value, DicomVR vr, DicomCharacterSet charset, int max)
@@ -493,8 +541,24 @@ public static class DicomDumper
             used += written;
         }
 
-        public void Keyword(DicomTag tag)
+        public void Ascii(string text)
         {
+            Reserve(text.Length);
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[used++] = (byte)text[i];
+            }
+        }
+
+        public void Keyword(DicomTag tag, int privateEntry)
+        {
+            if (privateEntry >= 0 && DicomPrivateDictionary.NameAt(privateEntry) is var name && name != "Unknown")
+            {
+                // the private dictionary's name for the element of its creator's block (names are ASCII)
+                Ascii(name);
+                return;
+            }
+
             var keyword = DicomDictionary.GetKeyword(tag);
             if (keyword is null || keyword.Length == 0)
             {

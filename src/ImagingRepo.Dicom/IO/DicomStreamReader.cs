@@ -54,6 +54,8 @@ public sealed class DicomStreamReader : IDisposable
     private Frame[] frames = new Frame[8];
     private int frameCount;
     private int pixelRepresentation;
+    private PrivateBlock[] privateBlocks = new PrivateBlock[4];
+    private int privateBlockCount;
     private bool finished;
 
     private enum FrameKind : byte
@@ -62,6 +64,14 @@ public sealed class DicomStreamReader : IDisposable
         Item,
         Sequence,
         Fragments,
+    }
+
+    /// <summary>A private block of the dataset at <see cref="Frame"/> whose creator the private dictionary knows.</summary>
+    private struct PrivateBlock
+    {
+        public int Frame;
+        public uint GroupBlock; // group << 8 | block
+        public int Creator;     // index in the private dictionary
     }
 
     private struct Frame
@@ -151,7 +161,10 @@ public sealed class DicomStreamReader : IDisposable
     /// <summary>The tag of the current element, sequence, item or fragment.</summary>
     public DicomTag Tag { get; private set; }
 
-    /// <summary>The VR of the current element or sequence (as in the file for explicit VR, from the dictionary for implicit VR).</summary>
+    /// <summary>
+    /// The VR of the current element or sequence: as in the file for explicit VR; for implicit VR from the dictionary, or
+    /// for a private element from the private dictionary when the creator of its block is known (else UN).
+    /// </summary>
     public DicomVR VR { get; private set; }
 
     /// <summary>The length field of the current token (0xFFFFFFFF for undefined length).</summary>
@@ -189,6 +202,12 @@ public sealed class DicomStreamReader : IDisposable
 
     private ReadOnlyMemory<byte> lastValue;
 
+    /// <summary>
+    /// The private dictionary entry of the current element or sequence (see <see cref="DicomPrivateDictionary"/>), found
+    /// through the Private Creator of its block in the same dataset; -1 for standard elements and unknown private ones.
+    /// </summary>
+    internal int PrivateEntry { get; private set; } = -1;
+
     /// <summary>Advances to the next token.</summary>
     /// <returns>False at the end of the dataset.</returns>
     /// <exception cref="DicomReadException">The input is malformed beyond what the lenient reader accepts (or at all, in strict mode).</exception>
@@ -201,6 +220,7 @@ public sealed class DicomStreamReader : IDisposable
 
         ValueReference = null;
         lastValue = default;
+        PrivateEntry = -1;
         while (true)
         {
             ref var top = ref frames[frameCount - 1];
@@ -353,14 +373,22 @@ public sealed class DicomStreamReader : IDisposable
             return Finish() || false;
         }
 
+        // private data elements (gggg,xxee) of odd groups above 0008: the dictionary entry of their creator's block
+        var privateEntry = (tag & 0x00010000) != 0 && (tag & 0xF000) != 0 && tag >> 16 > 0x0008 && privateBlockCount > 0
+            ? FindPrivateEntry(tag)
+            : -1;
         DicomVR vr;
         uint length;
         int headerSize;
         if (top.Implicit)
         {
-            vr = ImplicitVR(tag);
+            vr = privateEntry >= 0 ? PrivateImplicitVR(privateEntry) : ImplicitVR(tag);
             length = ReadUInt32(header[4..], top.BigEndian);
             headerSize = 8;
+            if (length == UndefinedLength && vr is not (DicomVR.SQ or DicomVR.UN))
+            {
+                vr = DicomVR.UN; // undefined length: read as before, a sequence by CP-246
+            }
         }
         else if (DicomVRExtensions.TryParse(header[4], header[5], out vr))
         {
@@ -380,6 +408,16 @@ public sealed class DicomStreamReader : IDisposable
                 headerSize = 8;
             }
         }
+        else if (header[4] == (byte)' ' && header[5] == (byte)' ')
+        {
+            // A blank VR: some writers leave the VR of an element they do not know as two spaces, with a 2-byte length.
+            // Read as implicit VR, the length would swallow the rest of the file; dcmtk and GDCM read it as an unknown
+            // VR with a 2-byte length, and so do we (UN keeps the bytes as they are).
+            Diagnose(new DicomTag(tag), "the VR bytes are two spaces (0x20 0x20), not a VR; read the element as UN with a 2-byte length");
+            vr = DicomVR.UN;
+            length = top.BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header[6..]) : BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+            headerSize = 8;
+        }
         else
         {
             // Not a VR: most likely an element written with implicit VR inside an explicit-VR dataset.
@@ -390,11 +428,25 @@ public sealed class DicomStreamReader : IDisposable
         }
 
         input.Advance(headerSize);
+        if (privateEntry >= 0 && vr == DicomVR.SQ && top.Implicit && length != UndefinedLength && length != 0 && !StartsWithItem(length, top.BigEndian))
+        {
+            vr = DicomVR.UN; // the vendor used the element for something else than the dictionary says: keep its bytes
+        }
+
         SetToken(new DicomTag(tag), vr, length, start);
+        PrivateEntry = privateEntry;
 
         if (vr == DicomVR.SQ)
         {
             return PushSequence(ref top, tag, length, top.Implicit, start);
+        }
+
+        if (vr == DicomVR.UN && privateEntry >= 0 && length != UndefinedLength && DicomPrivateDictionary.VRAt(privateEntry) == DicomVR.SQ
+            && StartsWithItem(length, false))
+        {
+            // A private sequence written as UN of defined length: its value is the sequence in implicit VR little endian
+            // (PS3.5 6.2.2), as for UN of undefined length; read it as one so its items can be walked.
+            return PushSequence(ref top, tag, length, true, start, false);
         }
 
         if (length == UndefinedLength)
@@ -419,8 +471,59 @@ public sealed class DicomStreamReader : IDisposable
             pixelRepresentation = ReadUInt16(input.Peek(2), top.BigEndian);
         }
 
-        return ReadValue(ref top, length, vr, top.BigEndian);
+        var read = ReadValue(ref top, length, vr, top.BigEndian);
+        if ((tag & 0x00010000) != 0 && (tag & 0xFF00) == 0 && (tag & 0xFF) >= 0x10 && tag >> 16 > 0x0008 && !HasValueReference)
+        {
+            AddPrivateBlock(tag);
+        }
+
+        return read;
     }
+
+    /// <summary>Remembers the block a Private Creator element reserves, when the private dictionary knows its creator.</summary>
+    private void AddPrivateBlock(uint tag)
+    {
+        var value = lastValue.Span.Trim(" \0"u8);
+        var creator = DicomPrivateDictionary.CreatorIndex(value);
+        if (creator < 0)
+        {
+            return;
+        }
+
+        if (privateBlockCount == privateBlocks.Length)
+        {
+            Array.Resize(ref privateBlocks, privateBlocks.Length * 2);
+        }
+
+        privateBlocks[privateBlockCount++] = new PrivateBlock { Frame = frameCount - 1, GroupBlock = ((tag >> 16) << 8) | (tag & 0xFF), Creator = creator };
+    }
+
+    /// <summary>The private dictionary entry of a private data element, through the creator of its block in the current dataset.</summary>
+    private int FindPrivateEntry(uint tag)
+    {
+        var frame = frameCount - 1;
+        var groupBlock = ((tag >> 16) << 8) | ((tag >> 8) & 0xFF);
+        for (var i = privateBlockCount - 1; i >= 0 && privateBlocks[i].Frame == frame; i--)
+        {
+            if (privateBlocks[i].GroupBlock == groupBlock)
+            {
+                return DicomPrivateDictionary.Find(privateBlocks[i].Creator, tag);
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The VR to read a known private element with in implicit VR: the dictionary's, or UN where it has none.</summary>
+    private static DicomVR PrivateImplicitVR(int entry)
+    {
+        var vr = DicomPrivateDictionary.VRAt(entry);
+        return vr == DicomVR.None ? DicomVR.UN : vr;
+    }
+
+    /// <summary>True when the value about to be read (of defined length) starts with an item header.</summary>
+    private bool StartsWithItem(uint length, bool bigEndian) =>
+        length >= 8 && input.Ensure(4) && ReadTag(input.Peek(4), bigEndian) == ItemTag;
 
     private bool ReadValue(ref Frame top, uint length, DicomVR vr, bool bigEndian)
     {
@@ -633,6 +736,11 @@ public sealed class DicomStreamReader : IDisposable
     private bool Pop(long offset)
     {
         var frame = frames[--frameCount];
+        while (privateBlockCount > 0 && privateBlocks[privateBlockCount - 1].Frame >= frameCount)
+        {
+            privateBlockCount--; // the blocks of an item end with it
+        }
+
         TokenType = frame.Kind switch
         {
             FrameKind.Item => DicomTokenType.ItemEnd,

@@ -25,6 +25,9 @@ public static class DicomWriter
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
 
+    /// <summary>The File Meta Information Version written into every Part 10 file (PS3.10 7.1): 00\01.</summary>
+    private static readonly byte[] FileMetaInformationVersion = [0x00, 0x01];
+
     /// <summary>Writes a Part 10 file: 128-byte preamble, <c>DICM</c>, the meta group (group length and transfer syntax updated), the dataset.</summary>
     /// <param name="file">The file.</param>
     /// <param name="stream">The destination.</param>
@@ -102,10 +105,9 @@ public static class DicomWriter
             }
         }
 
-        if (!meta.Contains(DicomTags.FileMetaInformationVersion))
-        {
-            meta.Add(new DicomValueElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 }));
-        }
+        // PS3.10 7.1: the version this writer implements is 00\01, whatever the input said (01\00, 01\01 and other
+        // values copied from a source would misdescribe our own meta group).
+        meta.Add(new DicomValueElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, FileMetaInformationVersion));
 
         if (!meta.Contains(DicomTags.MediaStorageSOPClassUID) && file.Dataset.GetString(DicomTags.SOPClassUID) is { } sopClass)
         {

@@ -52,6 +52,59 @@ public sealed partial class DcmdumpConformanceTests
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(40)));
     }
 
+    [GeneratedRegex(@"^ *\((?<g>[0-9a-fA-F]{4}),(?<e>[0-9a-fA-F]{4})\) .*# *(?:u/l|\d+), *(?<vm>\d+) [^#]*$")]
+    private static partial Regex VmColumn();
+
+    [SkippableFact]
+    public void The_dump_VM_column_agrees_with_dcmdump_for_every_element()
+    {
+        var dcmdump = CorpusFiles.RequireTool("dcmdump");
+        var failures = new List<string>();
+        var compared = 0;
+        foreach (var entry in CorpusFiles.Load().Where(e => e.DcmdumpOk))
+        {
+            var theirs = VmRows(Encoding.Latin1.GetString(CorpusFiles.Run(dcmdump, "+L", "-q", "-Un", "+Qn", entry.Path)!.Value.Output));
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            DicomDumper.DumpFile(entry.Path, output, new DicomDumpOptions { MaxTextLength = 0, MaxBinaryValues = 0 });
+            var ours = VmRows(Encoding.UTF8.GetString(output.WrittenSpan));
+            for (var i = 0; i < Math.Max(ours.Count, theirs.Count); i++)
+            {
+                if (i >= ours.Count || i >= theirs.Count || theirs[i] != ours[i])
+                {
+                    failures.Add($"{entry.Name} row {i}: dcmdump {(i < theirs.Count ? $"{new DicomTag(theirs[i].Tag)} vm {theirs[i].Vm}" : "(none)")}, " +
+                        $"ours {(i < ours.Count ? $"{new DicomTag(ours[i].Tag)} vm {ours[i].Vm}" : "(none)")}");
+                    break;
+                }
+            }
+
+            compared += ours.Count;
+        }
+
+        Assert.True(compared > 5000, $"only {compared} elements were compared");
+        Assert.True(failures.Count == 0, string.Join('\n', failures.Take(40)));
+    }
+
+    private static List<(uint Tag, int Vm)> VmRows(string dump)
+    {
+        var rows = new List<(uint, int)>();
+        foreach (var line in dump.Split('\n'))
+        {
+            var match = VmColumn().Match(line);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var tag = uint.Parse(match.Groups["g"].Value + match.Groups["e"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            if (tag is not (0xFFFEE00D or 0xFFFEE0DD))
+            {
+                rows.Add((tag, int.Parse(match.Groups["vm"].Value, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return rows;
+    }
+
     [SkippableFact]
     public void Iso2022_texts_decode_like_pydicom()
     {
