@@ -295,7 +295,9 @@ public abstract class TraceOutbox : IAsyncDisposable
             {
                 var entries = new List<LedgerEntry>();
                 using var command = connection.CreateCommand();
-                command.CommandText = "SELECT id, action, datasets FROM traces WHERE batch_id = @batch ORDER BY leaf_index";
+                // The dataset ids come from the stored canonical JSON, in the trace's order: the '|'-joined column cannot
+                // tell the id "a|b" from the ids "a" and "b".
+                command.CommandText = "SELECT id, action, json FROM traces WHERE batch_id = @batch ORDER BY leaf_index";
                 var p = command.CreateParameter();
                 p.ParameterName = "@batch";
                 p.Value = batches[i].Id;
@@ -305,7 +307,7 @@ public abstract class TraceOutbox : IAsyncDisposable
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var datasets = reader.GetString(2).Split('|', StringSplitOptions.RemoveEmptyEntries);
+                        var datasets = TraceSerializer.Deserialize((byte[])reader.GetValue(2)).ReferencedDatasetIds;
                         entries.Add(new LedgerEntry(Guid.Parse(reader.GetString(0)), (TraceUserAction)Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), datasets));
                     }
                 }

@@ -62,6 +62,32 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dataset_id_holding_a_bar_is_anchored_under_its_own_key()
+    {
+        await using var outbox = await OpenAsync();
+        using var ledger = await FileTraceLedger.OpenAsync(_temp.File("ledger.jsonl"));
+        var trace = TestTraces.Use("a|b", "c", "a|b");
+        await outbox.RecordAsync(trace);
+        await using (var dispatcher = new TraceDispatcher(outbox, ledger))
+        {
+            await dispatcher.FlushAsync();
+        }
+
+        Assert.Equal(TraceStatus.Anchored, (await outbox.GetAsync(trace.Id))!.Status);
+        async Task<List<Guid>> AnchoredUnder(string datasetId)
+        {
+            var found = new List<Guid>();
+            await foreach (var entry in ledger.QueryAsync(new LedgerQuery(DatasetId: datasetId))) found.Add(entry.TraceId);
+            return found;
+        }
+
+        Assert.Equal([trace.Id], await AnchoredUnder("a|b"));
+        Assert.Equal([trace.Id], await AnchoredUnder("c"));
+        Assert.Empty(await AnchoredUnder("a"));
+        Assert.Empty(await AnchoredUnder("b"));
+    }
+
+    [Fact]
     public async Task Queries_by_dataset_match_ids_with_like_wildcards_exactly()
     {
         await using var outbox = await OpenAsync();
