@@ -59,6 +59,7 @@ public sealed class TraceDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private readonly ResiliencePipeline _retry;
     private Task? _loop;
+    private int _disposed;
 
     /// <summary>Creates a dispatcher (call <see cref="Start"/> to run it).</summary>
     /// <param name="outbox">The outbox.</param>
@@ -103,6 +104,8 @@ public sealed class TraceDispatcher : IAsyncDisposable
     /// <summary>Stops the loop (open batches are settled on the next start).</summary>
     public async ValueTask DisposeAsync()
     {
+        // Both a host stopping it and the TraceStore owning it dispose it.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _outbox.Committed -= OnCommitted;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)

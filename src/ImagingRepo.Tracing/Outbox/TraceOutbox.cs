@@ -70,7 +70,7 @@ public abstract class TraceOutbox : IAsyncDisposable
     /// A statement that makes other processes opening the same database wait until this one has created and migrated
     /// the schema (run first in that transaction), or null where the transaction itself already excludes them.
     /// </summary>
-    private protected virtual string? SchemaLockStatement => null;
+    protected virtual string? SchemaLockStatement => null;
 
     /// <summary>Creates or migrates the schema and starts the writer loop; called by the store's factory.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
