@@ -95,7 +95,7 @@ public sealed class TraceDispatcher : IAsyncDisposable
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
-        while (await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false) is not null)
+        while (await _outbox.Batches.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false) is not null)
         {
             await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -168,12 +168,12 @@ public sealed class TraceDispatcher : IAsyncDisposable
     private async ValueTask<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
-        var (count, oldest) = await _outbox.GetWaitingAsync(cancellationToken).ConfigureAwait(false);
+        var (count, oldest) = await _outbox.Batches.GetWaitingAsync(cancellationToken).ConfigureAwait(false);
         var now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var due = oldest + (long)_options.Window.TotalMilliseconds;
         if (count > 0 && (count >= _options.MaxBatchSize || now >= due))
         {
-            await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false);
+            await _outbox.Batches.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false);
             return TimeSpan.Zero;
         }
 
@@ -209,13 +209,13 @@ public sealed class TraceDispatcher : IAsyncDisposable
 
     private async Task SettleOpenBatchesAsync(CancellationToken cancellationToken)
     {
-        foreach (var batch in await _outbox.GetOpenBatchesAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var batch in await _outbox.Batches.GetOpenBatchesAsync(cancellationToken).ConfigureAwait(false))
         {
             await SettleAsync(batch, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task SettleAsync(TraceOutbox.OpenBatch batch, CancellationToken cancellationToken)
+    private async Task SettleAsync(OpenBatch batch, CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity("anchor batch");
         activity?.SetTag("imagingrepo.batch.id", batch.Id);
@@ -230,7 +230,7 @@ public sealed class TraceDispatcher : IAsyncDisposable
                 var found = await _ledger.GetAnchorAsync(ledgerBatch, ticket, cancellationToken).ConfigureAwait(false);
                 if (found is not null)
                 {
-                    await _outbox.MarkAnchoredAsync(batch.Id, found, cancellationToken).ConfigureAwait(false);
+                    await _outbox.Batches.MarkAnchoredAsync(batch.Id, found, cancellationToken).ConfigureAwait(false);
                     return;
                 }
 
@@ -248,19 +248,19 @@ public sealed class TraceDispatcher : IAsyncDisposable
             if (ticket is null)
             {
                 ticket = await _ledger.PrepareAsync(ledgerBatch, cancellationToken).ConfigureAwait(false);
-                await _outbox.SetTicketAsync(batch.Id, ticket, cancellationToken).ConfigureAwait(false);
+                await _outbox.Batches.SetTicketAsync(batch.Id, ticket, cancellationToken).ConfigureAwait(false);
                 await _ledger.SendAsync(ticket, cancellationToken).ConfigureAwait(false);
             }
 
             var anchor = await _ledger.GetAnchorAsync(ledgerBatch, ticket, cancellationToken).ConfigureAwait(false)
                 ?? throw new LedgerException($"batch {batch.Id} was sent as {ticket.Reference} but is not confirmed yet", isTransient: true);
-            await _outbox.MarkAnchoredAsync(batch.Id, anchor, cancellationToken).ConfigureAwait(false);
+            await _outbox.Batches.MarkAnchoredAsync(batch.Id, anchor, cancellationToken).ConfigureAwait(false);
             _logger.LogDebug("Batch {Batch} ({Count} traces) anchored in {Reference}", batch.Id, batch.Entries.Count, anchor.Reference);
         }
         catch (LedgerException e) when (!e.IsTransient)
         {
             _logger.LogError("Batch {Batch} ({Count} traces) refused by {Ledger}: {Message}", batch.Id, batch.Entries.Count, _ledger.Description, e.Message);
-            await _outbox.MarkFailedAsync(batch.Id, e.Message, cancellationToken).ConfigureAwait(false);
+            await _outbox.Batches.MarkFailedAsync(batch.Id, e.Message, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -115,7 +115,7 @@ public sealed class PostgresOutboxTests : IClassFixture<PostgresServer>, IDispos
         await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection)) await off.ExecuteNonQueryAsync();
         foreach (var query in new[] { new TraceListQuery(DatasetId: "a_b"), new TraceListQuery(TraceStatus.Waiting, "a_b", TraceUserAction.UseDatasets, 5, 10) })
         {
-            var (sql, parameters) = TraceOutbox.BuildListQuery(query);
+            var (sql, parameters) = OutboxSql.BuildListQuery(query);
             await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
             foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name.TrimStart('@'), value);
             var plan = new List<string>();
