@@ -148,7 +148,8 @@ public sealed class TraceStoreBuilder
             throw;
         }
 
-        if (DispatcherOptions.TimeProvider == TimeProvider.System) DispatcherOptions.TimeProvider = TimeProvider;
-        return new TraceStore(outbox, ledger, Pseudonymizer, DispatcherOptions, LoggerFactory);
+        // A copy: the caller's options object is left as it was given.
+        var dispatcherOptions = DispatcherOptions.TimeProvider == TimeProvider.System ? DispatcherOptions.WithTimeProvider(TimeProvider) : DispatcherOptions;
+        return new TraceStore(outbox, ledger, Pseudonymizer, dispatcherOptions, LoggerFactory);
     }
 }

@@ -69,6 +69,19 @@ public sealed class TraceStoreBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_builders_clock_reaches_the_outbox_and_leaves_the_callers_dispatcher_options_alone()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_123_000));
+        var dispatcherOptions = new TraceDispatcherOptions();
+        await using var store = await new TraceStoreBuilder().UsePseudonymizer(TestTraces.Pseudonymizer).UseTimeProvider(clock)
+            .UseSqliteOutbox(_temp.File("clock.db")).UseFileLedger(_temp.File("clock.jsonl")).UseDispatcherOptions(dispatcherOptions).BuildAsync();
+        var trace = TestTraces.Create("ds-clock");
+        await store.Outbox.RecordAsync(trace);
+        Assert.Equal(1_700_000_123_000, (await store.Outbox.GetAsync(trace.Id))!.RecordedAt);
+        Assert.Same(TimeProvider.System, dispatcherOptions.TimeProvider);
+    }
+
+    [Fact]
     public async Task The_builders_pseudonymizer_reaches_the_outbox()
     {
         await using (var keyed = await new TraceStoreBuilder().UsePseudonymizationKey(TestTraces.Key).UseSqliteOutbox(_temp.File("a.db")).BuildAsync())

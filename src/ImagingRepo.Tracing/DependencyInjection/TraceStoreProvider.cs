@@ -16,7 +16,7 @@ public sealed class TraceStoreProvider : IAsyncDisposable
     private readonly IServiceProvider _services;
     private readonly SemaphoreSlim _opening = new(1, 1);
     private TraceStore? _store;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Creates the provider (done by <c>AddImagingRepoTracing</c>).</summary>
     /// <param name="services">Gives the options, the pseudonymizer, the logger factory and the plugins' adjustments.</param>
@@ -31,6 +31,7 @@ public sealed class TraceStoreProvider : IAsyncDisposable
     public async ValueTask<TraceStore> GetStoreAsync(CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref _store) is { } store) return store;
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -68,7 +69,8 @@ public sealed class TraceStoreProvider : IAsyncDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
+            var store = Interlocked.Exchange(ref _store, null);
+            if (store is not null) await store.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {

@@ -31,6 +31,14 @@ public sealed class TraceDispatcherOptions
     /// <summary>Clock for windows and delays.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>A copy of these options on another clock.</summary>
+    internal TraceDispatcherOptions WithTimeProvider(TimeProvider timeProvider)
+    {
+        var copy = (TraceDispatcherOptions)MemberwiseClone();
+        copy.TimeProvider = timeProvider;
+        return copy;
+    }
+
     internal void Validate()
     {
         if (MaxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "must be at least 1");
