@@ -14,12 +14,9 @@ using ImagingRepo.Dicom.Deidentification;
 using ImagingRepo.Jobs.Policies;
 using ImagingRepo.Jobs.Specs;
 using ImagingRepo.Jobs.Workspaces;
+using ImagingRepo.Tracing;
 using ImagingRepo.Tracing.Hashing;
-using ImagingRepo.Tracing.Ledgers;
 using ImagingRepo.Tracing.Model;
-using ImagingRepo.Tracing.Outbox;
-using ImagingRepo.Tracing.Privacy;
-using ImagingRepo.Tracing.Proofs;
 using Quickstart;
 
 var folderArgument = new Argument<string>("DIR")
@@ -83,11 +80,12 @@ static async Task<int> RunAsync(string folder)
                       $"images SHA3-256 {Convert.ToBase64String(tree.Images)[..16]}…");
 
     // 3. Record the CREATE_DATASET trace durably, anchor it in the local ledger and verify its proof.
-    var pseudonymizer = new UserPseudonymizer(RandomNumberGenerator.GetBytes(32));
-    await using (var outbox = await SqliteTraceOutbox.OpenAsync(Path.Combine(state, "traces.db"),
-                     new SqliteTraceOutboxOptions { Pseudonymizer = pseudonymizer }))
+    await using (var store = await new TraceStoreBuilder()
+                     .UsePseudonymizationKey(RandomNumberGenerator.GetBytes(32))
+                     .UseSqliteOutbox(Path.Combine(state, "traces.db"))
+                     .UseFileLedger(Path.Combine(state, "traces.ledger.jsonl"))
+                     .BuildAsync())
     {
-        using var ledger = await FileTraceLedger.OpenAsync(Path.Combine(state, "traces.ledger.jsonl"));
         var trace = new CreateDatasetTrace
         {
             Id = Guid.NewGuid(),
@@ -97,14 +95,10 @@ static async Task<int> RunAsync(string folder)
             DatasetId = datasetId,
             TraceResources = tree.ToTraceResources(),
         };
-        await outbox.RecordAsync(trace);
-        await using (var dispatcher = new TraceDispatcher(outbox, ledger, new TraceDispatcherOptions { Window = TimeSpan.FromMilliseconds(100) }))
-        {
-            dispatcher.Start();
-            await dispatcher.FlushAsync();
-        }
+        await store.Outbox.RecordAsync(trace);
+        await store.Dispatcher.FlushAsync();
 
-        var verification = await new TraceVerifier(outbox, ledger, pseudonymizer).VerifyAsync(trace);
+        var verification = await store.Verifier.VerifyAsync(trace);
         var integrity = (await DatasetHasher.ComputeAsync(datasetFolder)).CompareWith(trace);
         Console.WriteLine($"3. CREATE_DATASET trace {trace.Id}: {verification.Status} in the local ledger; " +
                           $"dataset integrity {(integrity.IsIntact ? "intact" : "BROKEN")}");

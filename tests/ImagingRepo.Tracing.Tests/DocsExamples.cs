@@ -1,8 +1,7 @@
+using ImagingRepo.Tracing;
 using ImagingRepo.Tracing.Hashing;
-using ImagingRepo.Tracing.Ledgers;
 using ImagingRepo.Tracing.Model;
 using ImagingRepo.Tracing.Outbox;
-using ImagingRepo.Tracing.Privacy;
 using ImagingRepo.Tracing.Proofs;
 using ImagingRepo.TestSupport;
 using Microsoft.Data.Sqlite;
@@ -31,13 +30,13 @@ public sealed class DocsExamples : IDisposable
 
         // --- docs: quick start ---
         // yours: keyFromYourSecretStore (>= 32 random bytes), stateFolder, datasetFolder and datasetId
-        var pseudonymizer = new UserPseudonymizer(keyFromYourSecretStore);
-        await using var outbox = await SqliteTraceOutbox.OpenAsync(Path.Combine(stateFolder, "traces.db"),
-            new SqliteTraceOutboxOptions { Pseudonymizer = pseudonymizer });
-        using var ledger = await FileTraceLedger.OpenAsync(Path.Combine(stateFolder, "traces.ledger.jsonl")); // or new EthereumTraceLedger(...)
-        await using var dispatcher = new TraceDispatcher(outbox, ledger,
-            new TraceDispatcherOptions { MaxBatchSize = 500, Window = TimeSpan.FromSeconds(1) });
-        dispatcher.Start();                                                  // anchors in the background, batch by batch
+        await using var store = await new TraceStoreBuilder()
+            .UsePseudonymizationKey(keyFromYourSecretStore)                  // user ids are stored as keyed pseudonyms
+            .UseSqliteOutbox(Path.Combine(stateFolder, "traces.db"))         // or .UsePostgreSqlOutbox(…) (ImagingRepo.Tracing.PostgreSql)
+            .UseFileLedger(Path.Combine(stateFolder, "traces.ledger.jsonl")) // or .UseEthereumLedger(…) (ImagingRepo.Tracing.Ethereum)
+            .UseDispatcherOptions(new TraceDispatcherOptions { MaxBatchSize = 500, Window = TimeSpan.FromSeconds(1) })
+            .BuildAsync();                                                   // one object owning outbox, ledger and dispatcher
+        store.Dispatcher.Start();                                            // anchors in the background, batch by batch
 
         var tree = await DatasetHasher.ComputeAsync(datasetFolder);          // index, eforms, images
         var trace = new CreateDatasetTrace
@@ -47,11 +46,10 @@ public sealed class DocsExamples : IDisposable
             UserId = "maria.garcia@hospital.example",                        // stored as a pseudonym
             DatasetId = datasetId, TraceResources = tree.ToTraceResources(),
         };
-        await outbox.RecordAsync(trace);                                     // returns once on disk
-        await dispatcher.FlushAsync();                                       // anchored now, not within the window
+        await store.Outbox.RecordAsync(trace);                               // returns once on disk
+        await store.Dispatcher.FlushAsync();                                 // anchored now, not within the window
 
-        var verifier = new TraceVerifier(outbox, ledger, pseudonymizer);
-        var result = await verifier.VerifyAsync(trace);       // Anchored | NotAnchored | Tampered, with a reason
+        var result = await store.Verifier.VerifyAsync(trace); // Anchored | NotAnchored | Tampered, with a reason
         File.WriteAllText(Path.Combine(stateFolder, "proof.json"), result.Proof!.ToJson());
         // --- end ---
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ImagingRepo.Tracing;
 using ImagingRepo.Tracing.Hashing;
 using ImagingRepo.Tracing.Ledgers;
 using ImagingRepo.Tracing.Model;
@@ -127,37 +128,28 @@ internal static class TraceCommand
                 DatasetId = parse.GetValue(datasetId) ?? folder.Name,
                 TraceResources = tree.ToTraceResources(),
             };
-            await using var outbox = await OpenOutboxAsync(parse, pseudonymizer, ct).ConfigureAwait(false);
-            var ledger = await OpenLedgerAsync(parse, ct).ConfigureAwait(false);
+            await using var store = await OpenStoreAsync(parse, pseudonymizer, outbox: true, ledger: true, ct).ConfigureAwait(false);
+            await store.Outbox.RecordAsync(trace, ct).ConfigureAwait(false);
             try
             {
-                await outbox.RecordAsync(trace, ct).ConfigureAwait(false);
-                try
-                {
-                    // anchors everything waiting now, so that the trace leaves this command verifiable
-                    await using var dispatcher = new TraceDispatcher(outbox, ledger);
-                    await dispatcher.FlushAsync(ct).ConfigureAwait(false);
-                }
-                catch (LedgerException e)
-                {
-                    Console.Error.WriteLine($"recorded, not anchored yet ({e.Message}); a later record or a dispatcher anchors it");
-                }
-
-                var record = await outbox.GetAsync(trace.Id, ct).ConfigureAwait(false);
-                var status = record?.Status ?? TraceStatus.Waiting;
-                Console.WriteLine($"{trace.UserAction.ToWireName()} trace {trace.Id:D} for dataset {trace.DatasetId}: {status}" +
-                                  (record?.LedgerBatchNumber is { } batch ? $" in ledger batch {batch}" : ""));
-                foreach (var resource in trace.TraceResources)
-                {
-                    Console.WriteLine($"  {resource.Id,-7} {resource.ContentHash}");
-                }
-
-                return status == TraceStatus.Anchored ? 0 : 1;
+                // anchors everything waiting now, so that the trace leaves this command verifiable
+                await store.Dispatcher.FlushAsync(ct).ConfigureAwait(false);
             }
-            finally
+            catch (LedgerException e)
             {
-                (ledger as IDisposable)?.Dispose();
+                Console.Error.WriteLine($"recorded, not anchored yet ({e.Message}); a later record or a dispatcher anchors it");
             }
+
+            var record = await store.Outbox.GetAsync(trace.Id, ct).ConfigureAwait(false);
+            var status = record?.Status ?? TraceStatus.Waiting;
+            Console.WriteLine($"{trace.UserAction.ToWireName()} trace {trace.Id:D} for dataset {trace.DatasetId}: {status}" +
+                              (record?.LedgerBatchNumber is { } batch ? $" in ledger batch {batch}" : ""));
+            foreach (var resource in trace.TraceResources)
+            {
+                Console.WriteLine($"  {resource.Id,-7} {resource.ContentHash}");
+            }
+
+            return status == TraceStatus.Anchored ? 0 : 1;
         }));
         return command;
     }
@@ -180,7 +172,8 @@ internal static class TraceCommand
                 return CannotRead;
             }
 
-            await using var outbox = await OpenOutboxAsync(parse, null, ct).ConfigureAwait(false);
+            await using var store = await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
+            var outbox = store.Outbox;
             var records = await outbox.ListAsync(new TraceListQuery(parse.GetValue(status), parse.GetValue(dataset), Limit: Math.Clamp(parse.GetValue(limit), 1, 10_000)), ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
@@ -230,8 +223,8 @@ internal static class TraceCommand
                 return CannotRead;
             }
 
-            await using var outbox = await OpenOutboxAsync(parse, null, ct).ConfigureAwait(false);
-            var record = await outbox.GetAsync(parse.GetValue(id), ct).ConfigureAwait(false);
+            await using var store = await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
+            var record = await store.Outbox.GetAsync(parse.GetValue(id), ct).ConfigureAwait(false);
             if (record is null)
             {
                 Console.Error.WriteLine($"trace {parse.GetValue(id)} is not recorded in this outbox");
@@ -241,15 +234,9 @@ internal static class TraceCommand
             string? proof = null;
             if (record.Status == TraceStatus.Anchored)
             {
-                var ledger = await OpenLedgerAsync(parse, ct).ConfigureAwait(false);
-                try
-                {
-                    proof = (await new TraceVerifier(outbox, ledger).ExportProofAsync(record.Trace.Id, ct).ConfigureAwait(false))?.ToJson();
-                }
-                finally
-                {
-                    (ledger as IDisposable)?.Dispose();
-                }
+                // the ledger is opened only for an anchored trace: a broken ledger does not hide the outbox's records
+                await using var ledger = await OpenStoreAsync(parse, null, outbox: false, ledger: true, ct).ConfigureAwait(false);
+                proof = (await new TraceVerifier(store.Outbox, ledger.Ledger).ExportProofAsync(record.Trace.Id, ct).ConfigureAwait(false))?.ToJson();
             }
 
             if (parse.GetValue(json))
@@ -322,32 +309,26 @@ internal static class TraceCommand
                 return CannotRead;
             }
 
-            var ledger = await OpenLedgerAsync(parse, ct).ConfigureAwait(false);
-            try
+            // the ledger first: a tampered ledger is reported as such whatever the outbox holds
+            await using var ledger = await OpenStoreAsync(parse, null, outbox: false, ledger: true, ct).ConfigureAwait(false);
+            TraceVerification result;
+            if (proof is not null)
             {
-                TraceVerification result;
-                if (proof is not null)
-                {
-                    result = await TraceVerifier.VerifyProofOnLedgerAsync(proof, ledger, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await using var outbox = await OpenOutboxAsync(parse, null, ct).ConfigureAwait(false);
-                    result = await new TraceVerifier(outbox, ledger).VerifyStoredAsync(parse.GetValue(id)!.Value, ct).ConfigureAwait(false);
-                }
+                result = await TraceVerifier.VerifyProofOnLedgerAsync(proof, ledger.Ledger, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var outbox = await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
+                result = await new TraceVerifier(outbox.Outbox, ledger.Ledger).VerifyStoredAsync(parse.GetValue(id)!.Value, ct).ConfigureAwait(false);
+            }
 
-                Console.WriteLine($"{result.Status.ToString().ToLowerInvariant()}: {result.Reason}");
-                return result.Status switch
-                {
-                    TraceVerificationStatus.Anchored => 0,
-                    TraceVerificationStatus.NotAnchored => 1,
-                    _ => Tampered,
-                };
-            }
-            finally
+            Console.WriteLine($"{result.Status.ToString().ToLowerInvariant()}: {result.Reason}");
+            return result.Status switch
             {
-                (ledger as IDisposable)?.Dispose();
-            }
+                TraceVerificationStatus.Anchored => 0,
+                TraceVerificationStatus.NotAnchored => 1,
+                _ => Tampered,
+            };
         }));
         return command;
     }
@@ -374,8 +355,8 @@ internal static class TraceCommand
                     return CannotRead;
                 }
 
-                await using var outbox = await OpenOutboxAsync(parse, null, ct).ConfigureAwait(false);
-                var record = await outbox.GetAsync(traceId, ct).ConfigureAwait(false);
+                await using var store = await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
+                var record = await store.Outbox.GetAsync(traceId, ct).ConfigureAwait(false);
                 if (record?.Trace is not CreateDatasetTrace creation)
                 {
                     Console.Error.WriteLine(record is null
@@ -576,31 +557,43 @@ internal static class TraceCommand
         writer.WriteEndObject();
     }
 
-    private static async Task<TraceOutbox> OpenOutboxAsync(ParseResult parse, UserPseudonymizer? pseudonymizer, CancellationToken ct)
+    /// <summary>
+    /// The trace store the common options name, with the outbox, the ledger or both: the same builder an application
+    /// configures, so the choice of SQLite or PostgreSQL and of the file ledger or Ethereum is made in one place.
+    /// </summary>
+    private static Task<TraceStore> OpenStoreAsync(ParseResult parse, UserPseudonymizer? pseudonymizer, bool outbox, bool ledger, CancellationToken ct)
     {
-        if (parse.GetValue(Postgres) is { Length: > 0 } connectionString)
+        var builder = new TraceStoreBuilder().UsePseudonymizer(pseudonymizer);
+        if (outbox)
         {
-            return await PostgresTraceOutbox.OpenAsync(connectionString, new TraceOutboxOptions { Pseudonymizer = pseudonymizer }, ct).ConfigureAwait(false);
-        }
-
-        return await SqliteTraceOutbox.OpenAsync(parse.GetValue(Outbox)!, new SqliteTraceOutboxOptions { Pseudonymizer = pseudonymizer }, ct).ConfigureAwait(false);
-    }
-
-    private static async Task<ITraceLedger> OpenLedgerAsync(ParseResult parse, CancellationToken ct)
-    {
-        if (parse.GetValue(Rpc) is { Length: > 0 } rpc)
-        {
-            // Reading needs no key; a throw-away one satisfies the signer (record checks that a real one is given).
-            var key = Environment.GetEnvironmentVariable("IMAGINGREPO_ETH_PRIVATE_KEY")
-                      ?? Nethereum.Signer.EthECKey.GenerateKey().GetPrivateKey();
-            return new EthereumTraceLedger(new EthereumTraceLedgerOptions
+            if (parse.GetValue(Postgres) is { Length: > 0 } connectionString)
             {
-                RpcUrl = new Uri(rpc), ChainId = parse.GetValue(ChainId), ContractAddress = parse.GetValue(Contract),
-                PrivateKey = key, DeploymentBlock = parse.GetValue(FromBlock),
-            });
+                builder.UsePostgreSqlOutbox(connectionString);
+            }
+            else
+            {
+                builder.UseSqliteOutbox(parse.GetValue(Outbox)!);
+            }
         }
 
-        return await Tracing.Ledgers.FileTraceLedger.OpenAsync(parse.GetValue(FileLedger)!, ct).ConfigureAwait(false);
+        if (ledger)
+        {
+            if (parse.GetValue(Rpc) is { Length: > 0 } rpc)
+            {
+                // without IMAGINGREPO_ETH_PRIVATE_KEY the ledger only reads (record checks that a key is given)
+                builder.UseEthereumLedger(new EthereumTraceLedgerOptions
+                {
+                    RpcUrl = new Uri(rpc), ChainId = parse.GetValue(ChainId), ContractAddress = parse.GetValue(Contract),
+                    PrivateKey = Environment.GetEnvironmentVariable("IMAGINGREPO_ETH_PRIVATE_KEY"), DeploymentBlock = parse.GetValue(FromBlock),
+                });
+            }
+            else
+            {
+                builder.UseFileLedger(parse.GetValue(FileLedger)!);
+            }
+        }
+
+        return builder.BuildAsync(ct);
     }
 }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ImagingRepo.Tracing.Ledgers;
 using ImagingRepo.Tracing.Outbox;
 
 namespace ImagingRepo.Tracing.DependencyInjection;
@@ -10,17 +9,17 @@ public sealed class TracingOptions
     /// <summary>The configuration section the options are read from by convention.</summary>
     public const string SectionName = "ImagingRepo:Tracing";
 
-    /// <summary>SQLite outbox file (the default store); ignored when <see cref="PostgresConnectionString"/> is set.</summary>
+    /// <summary>
+    /// SQLite outbox file (the default store); replaced by a plugin's outbox (<c>AddImagingRepoTracingPostgreSql</c> in
+    /// ImagingRepo.Tracing.PostgreSql).
+    /// </summary>
     public string SqlitePath { get; set; } = "traces.db";
 
-    /// <summary>Npgsql connection string: keep the outbox in PostgreSQL instead of SQLite.</summary>
-    public string? PostgresConnectionString { get; set; }
-
-    /// <summary>File ledger (the default ledger); ignored when <see cref="Ethereum"/> is set.</summary>
+    /// <summary>
+    /// File ledger (the default ledger); replaced by a plugin's ledger (<c>AddImagingRepoTracingEthereum</c> in
+    /// ImagingRepo.Tracing.Ethereum).
+    /// </summary>
     public string FileLedgerPath { get; set; } = "traces.ledger.jsonl";
-
-    /// <summary>Anchor on an Ethereum-compatible chain instead of the file ledger.</summary>
-    public EthereumTraceLedgerOptions? Ethereum { get; set; }
 
     /// <summary>Base64 of the secret key (at least 32 bytes) that turns user ids into pseudonyms.</summary>
     [Required]

@@ -1,23 +1,19 @@
+using ImagingRepo.Tracing;
 using ImagingRepo.Tracing.DependencyInjection;
-using ImagingRepo.Tracing.Ledgers;
-using ImagingRepo.Tracing.Outbox;
 using ImagingRepo.Tracing.Privacy;
-using ImagingRepo.Tracing.Proofs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the tracing outbox, ledger, verifier and background dispatcher.</summary>
+/// <summary>Registers the trace store (outbox, ledger, verifier) and the background dispatcher.</summary>
 public static class TracingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="TraceOutbox"/>, <see cref="ITraceLedger"/>, <see cref="UserPseudonymizer"/>,
-    /// <see cref="TraceVerifier"/> and (unless disabled) a hosted service running the <see cref="TraceDispatcher"/>,
-    /// with <see cref="TracingOptions"/> bound from <paramref name="configuration"/> and validated at start-up.
+    /// Adds <see cref="TraceStoreProvider"/> (awaited for the <see cref="TraceStore"/>: opened on first use),
+    /// <see cref="UserPseudonymizer"/> and (unless disabled) a hosted service running the store's dispatcher, with
+    /// <see cref="TracingOptions"/> bound from <paramref name="configuration"/> and validated at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The <c>ImagingRepo:Tracing</c> section (<see cref="TracingOptions.SectionName"/>).</param>
@@ -53,6 +49,21 @@ public static class TracingServiceCollectionExtensions
         return AddCore(services, configuration, configure);
     }
 
+    /// <summary>
+    /// Adjusts the <see cref="TraceStoreBuilder"/> the registered <see cref="TraceStoreProvider"/> builds from, after the
+    /// <see cref="TracingOptions"/> were applied, in registration order: what plugins use to put their outbox or ledger
+    /// in place of the defaults.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Adjusts the builder; the service provider gives the plugin's own options.</param>
+    public static IServiceCollection ConfigureImagingRepoTracing(this IServiceCollection services, Action<TraceStoreBuilder, IServiceProvider> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddSingleton(new TraceStoreConfiguration(configure));
+        return services;
+    }
+
     private static IServiceCollection AddCore(IServiceCollection services, IConfiguration? configuration, Action<TracingOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -65,47 +76,9 @@ public static class TracingServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new UserPseudonymizer(sp.GetRequiredService<IOptions<TracingOptions>>().Value.KeyBytes()));
 
-        // Opening is quick (a local file or a pool); done once, on first use.
-        services.TryAddSingleton<TraceOutbox>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<TracingOptions>>().Value;
-            var pseudonymizer = sp.GetRequiredService<UserPseudonymizer>();
-            return options.PostgresConnectionString is { Length: > 0 } cs
-                ? PostgresTraceOutbox.OpenAsync(cs, new TraceOutboxOptions { Pseudonymizer = pseudonymizer }).GetAwaiter().GetResult()
-                : SqliteTraceOutbox.OpenAsync(options.SqlitePath, new SqliteTraceOutboxOptions { Pseudonymizer = pseudonymizer }).GetAwaiter().GetResult();
-        });
-        services.TryAddSingleton<ITraceLedger>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<TracingOptions>>().Value;
-            return options.Ethereum is { } ethereum
-                ? new EthereumTraceLedger(ethereum)
-                : FileTraceLedger.OpenAsync(options.FileLedgerPath).GetAwaiter().GetResult();
-        });
-        services.TryAddSingleton(sp => new TraceVerifier(
-            sp.GetRequiredService<TraceOutbox>(), sp.GetRequiredService<ITraceLedger>(), sp.GetRequiredService<UserPseudonymizer>()));
+        // No factory here opens anything: opening is asynchronous, so the provider opens the store on the first await.
+        services.TryAddSingleton<TraceStoreProvider>();
         services.AddHostedService<TraceDispatcherService>();
         return services;
     }
-}
-
-/// <summary>Runs the <see cref="TraceDispatcher"/> for the lifetime of the host.</summary>
-internal sealed class TraceDispatcherService(IServiceProvider services, IOptions<TracingOptions> options, ILogger<TraceDispatcher> logger) : IHostedService, IAsyncDisposable
-{
-    private TraceDispatcher? _dispatcher;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!options.Value.RunDispatcher) return Task.CompletedTask;
-        _dispatcher = new TraceDispatcher(services.GetRequiredService<TraceOutbox>(), services.GetRequiredService<ITraceLedger>(), options.Value.Dispatcher, logger);
-        _dispatcher.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_dispatcher is not null) await _dispatcher.DisposeAsync().ConfigureAwait(false);
-        _dispatcher = null;
-    }
-
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Nethereum.Util;
 
 namespace ImagingRepo.Tracing.Ledgers;
 
@@ -11,6 +10,6 @@ public static class DatasetKey
     public static byte[] Of(string datasetId)
     {
         ArgumentNullException.ThrowIfNull(datasetId);
-        return Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(datasetId));
+        return Keccak256.Hash(Encoding.UTF8.GetBytes(datasetId));
     }
 }

@@ -180,6 +180,14 @@ public sealed class FileTraceLedger : ITraceLedger, IDisposable
     /// <inheritdoc />
     public void Dispose() => _lock.Dispose();
 
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        // Every append is written and fsynced before it returns: nothing is left to flush, only the lock to release.
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     private void Index(FileRecordBody record, string hash)
     {
         _seq = record.Seq;

@@ -6,8 +6,9 @@ namespace ImagingRepo.Tracing.Ledgers;
 /// Where batches of traces are anchored. Anchoring is split in three steps so that the outbox can persist
 /// what it is about to send before it sends it (<see cref="PrepareAsync"/>), send it (<see cref="SendAsync"/>),
 /// and find out afterwards, even after a crash, whether it landed (<see cref="GetAnchorAsync"/>).
+/// A ledger holds a file or a connection to a node: whoever opened it disposes it (a <see cref="TraceStore"/> disposes its own).
 /// </summary>
-public interface ITraceLedger
+public interface ITraceLedger : IAsyncDisposable
 {
     /// <summary>Short description for logs and the CLI (e.g. <c>ethereum 31337 0xabc…</c>).</summary>
     string Description { get; }

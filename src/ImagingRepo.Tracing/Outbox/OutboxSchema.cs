@@ -49,9 +49,9 @@ internal static class OutboxSchema
     }
 
     /// <summary>The insert of one index row, prepared for a group of writes.</summary>
-    public static async Task<DbCommand> PrepareDatasetInsertAsync(TraceOutbox.WriteContext ctx)
+    public static async Task<DbCommand> PrepareDatasetInsertAsync(WriteContext ctx)
     {
-        var command = ctx.Command("INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq)");
+        var command = ctx.Command(OutboxSql.InsertTraceDataset);
         ctx.Add(command, "@ds", "");
         ctx.Add(command, "@seq", 0L);
         await command.PrepareAsync().ConfigureAwait(false);

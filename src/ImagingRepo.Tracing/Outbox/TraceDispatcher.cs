@@ -31,6 +31,14 @@ public sealed class TraceDispatcherOptions
     /// <summary>Clock for windows and delays.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>A copy of these options on another clock.</summary>
+    internal TraceDispatcherOptions WithTimeProvider(TimeProvider timeProvider)
+    {
+        var copy = (TraceDispatcherOptions)MemberwiseClone();
+        copy.TimeProvider = timeProvider;
+        return copy;
+    }
+
     internal void Validate()
     {
         if (MaxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "must be at least 1");
@@ -59,6 +67,7 @@ public sealed class TraceDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private readonly ResiliencePipeline _retry;
     private Task? _loop;
+    private int _disposed;
 
     /// <summary>Creates a dispatcher (call <see cref="Start"/> to run it).</summary>
     /// <param name="outbox">The outbox.</param>
@@ -94,7 +103,7 @@ public sealed class TraceDispatcher : IAsyncDisposable
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
-        while (await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false) is not null)
+        while (await _outbox.Batches.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false) is not null)
         {
             await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -103,6 +112,8 @@ public sealed class TraceDispatcher : IAsyncDisposable
     /// <summary>Stops the loop (open batches are settled on the next start).</summary>
     public async ValueTask DisposeAsync()
     {
+        // Both a host stopping it and the TraceStore owning it dispose it.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _outbox.Committed -= OnCommitted;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
@@ -165,12 +176,12 @@ public sealed class TraceDispatcher : IAsyncDisposable
     private async ValueTask<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         await SettleOpenBatchesAsync(cancellationToken).ConfigureAwait(false);
-        var (count, oldest) = await _outbox.GetWaitingAsync(cancellationToken).ConfigureAwait(false);
+        var (count, oldest) = await _outbox.Batches.GetWaitingAsync(cancellationToken).ConfigureAwait(false);
         var now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var due = oldest + (long)_options.Window.TotalMilliseconds;
         if (count > 0 && (count >= _options.MaxBatchSize || now >= due))
         {
-            await _outbox.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false);
+            await _outbox.Batches.CreateBatchAsync(_options.MaxBatchSize, cancellationToken).ConfigureAwait(false);
             return TimeSpan.Zero;
         }
 
@@ -206,13 +217,13 @@ public sealed class TraceDispatcher : IAsyncDisposable
 
     private async Task SettleOpenBatchesAsync(CancellationToken cancellationToken)
     {
-        foreach (var batch in await _outbox.GetOpenBatchesAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var batch in await _outbox.Batches.GetOpenBatchesAsync(cancellationToken).ConfigureAwait(false))
         {
             await SettleAsync(batch, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task SettleAsync(TraceOutbox.OpenBatch batch, CancellationToken cancellationToken)
+    private async Task SettleAsync(OpenBatch batch, CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity("anchor batch");
         activity?.SetTag("imagingrepo.batch.id", batch.Id);
@@ -227,7 +238,7 @@ public sealed class TraceDispatcher : IAsyncDisposable
                 var found = await _ledger.GetAnchorAsync(ledgerBatch, ticket, cancellationToken).ConfigureAwait(false);
                 if (found is not null)
                 {
-                    await _outbox.MarkAnchoredAsync(batch.Id, found, cancellationToken).ConfigureAwait(false);
+                    await _outbox.Batches.MarkAnchoredAsync(batch.Id, found, cancellationToken).ConfigureAwait(false);
                     return;
                 }
 
@@ -245,19 +256,19 @@ public sealed class TraceDispatcher : IAsyncDisposable
             if (ticket is null)
             {
                 ticket = await _ledger.PrepareAsync(ledgerBatch, cancellationToken).ConfigureAwait(false);
-                await _outbox.SetTicketAsync(batch.Id, ticket, cancellationToken).ConfigureAwait(false);
+                await _outbox.Batches.SetTicketAsync(batch.Id, ticket, cancellationToken).ConfigureAwait(false);
                 await _ledger.SendAsync(ticket, cancellationToken).ConfigureAwait(false);
             }
 
             var anchor = await _ledger.GetAnchorAsync(ledgerBatch, ticket, cancellationToken).ConfigureAwait(false)
                 ?? throw new LedgerException($"batch {batch.Id} was sent as {ticket.Reference} but is not confirmed yet", isTransient: true);
-            await _outbox.MarkAnchoredAsync(batch.Id, anchor, cancellationToken).ConfigureAwait(false);
+            await _outbox.Batches.MarkAnchoredAsync(batch.Id, anchor, cancellationToken).ConfigureAwait(false);
             _logger.LogDebug("Batch {Batch} ({Count} traces) anchored in {Reference}", batch.Id, batch.Entries.Count, anchor.Reference);
         }
         catch (LedgerException e) when (!e.IsTransient)
         {
             _logger.LogError("Batch {Batch} ({Count} traces) refused by {Ledger}: {Message}", batch.Id, batch.Entries.Count, _ledger.Description, e.Message);
-            await _outbox.MarkFailedAsync(batch.Id, e.Message, cancellationToken).ConfigureAwait(false);
+            await _outbox.Batches.MarkFailedAsync(batch.Id, e.Message, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -113,6 +113,32 @@ public sealed class EthereumLedgerTests : IClassFixture<HardhatServer>, IDisposa
     }
 
     [SkippableFact]
+    public async Task The_builder_plugin_anchors_on_the_chain_and_a_ledger_without_key_only_reads()
+    {
+        _hardhat.Require();
+        var options = await DeployAsync();
+        var trace = TestTraces.Create("ds-builder");
+        await using (var store = await new TraceStoreBuilder().UsePseudonymizer(TestTraces.Pseudonymizer)
+                         .UseSqliteOutbox(_temp.File("outbox.db")).UseEthereumLedger(options).BuildAsync())
+        {
+            Assert.IsType<EthereumTraceLedger>(store.Ledger);
+            await store.Outbox.RecordAsync(trace);
+            await store.Dispatcher.FlushAsync();
+            Assert.Equal(TraceVerificationStatus.Anchored, (await store.Verifier.VerifyAsync(trace)).Status);
+        }
+
+        var readOnly = new EthereumTraceLedgerOptions
+        {
+            RpcUrl = options.RpcUrl, ChainId = options.ChainId, ContractAddress = options.ContractAddress, DeploymentBlock = options.DeploymentBlock,
+        };
+        await using var reading = await new TraceStoreBuilder().UseEthereumLedger(readOnly).BuildAsync();
+        Assert.Single(await reading.Ledger.QueryAsync(new LedgerQuery(DatasetId: "ds-builder")).ToListAsync());
+        var refused = await Assert.ThrowsAsync<LedgerException>(() => reading.Ledger.PrepareAsync(
+            new LedgerBatch(new byte[32], [new LedgerEntry(Guid.NewGuid(), TraceUserAction.CreateDataset, ["ds"])])));
+        Assert.False(refused.IsTransient);
+    }
+
+    [SkippableFact]
     public async Task A_trace_id_is_anchored_once_and_a_second_anchor_reverts_with_the_node_message()
     {
         _hardhat.Require();
@@ -250,5 +276,7 @@ public sealed class EthereumLedgerTests : IClassFixture<HardhatServer>, IDisposa
         public Task<LedgerAnchor?> FindRootAsync(ReadOnlyMemory<byte> root, CancellationToken cancellationToken = default) => inner.FindRootAsync(root, cancellationToken);
 
         public IAsyncEnumerable<LedgerTraceEntry> QueryAsync(LedgerQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -68,5 +68,7 @@ public sealed class DispatcherRetryTests : IDisposable
         public Task<LedgerAnchor?> FindRootAsync(ReadOnlyMemory<byte> root, CancellationToken cancellationToken = default) => inner.FindRootAsync(root, cancellationToken);
 
         public IAsyncEnumerable<LedgerTraceEntry> QueryAsync(LedgerQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

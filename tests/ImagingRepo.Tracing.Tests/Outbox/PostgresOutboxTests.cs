@@ -3,6 +3,7 @@ using ImagingRepo.Tracing.Ledgers;
 using ImagingRepo.Tracing.Model;
 using ImagingRepo.Tracing.Outbox;
 using ImagingRepo.Tracing.Proofs;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace ImagingRepo.Tracing.Tests.Outbox;
@@ -25,6 +26,37 @@ public sealed class PostgresOutboxTests : IClassFixture<PostgresServer>, IDispos
         await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
         await command.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { SearchPath = schema }.ToString();
+    }
+
+    [SkippableFact]
+    public async Task The_builder_plugin_and_the_di_registration_put_the_outbox_in_postgresql()
+    {
+        _postgres.Require();
+        var connectionString = await FreshSchemaAsync();
+        var trace = TestTraces.Create("pg-builder");
+        await using (var store = await new TraceStoreBuilder().UsePseudonymizer(TestTraces.Pseudonymizer)
+                         .UseSqliteOutbox(_temp.File("not-used.db")) // replaced: the last choice wins
+                         .UsePostgreSqlOutbox(connectionString).UseFileLedger(_temp.File("ledger.jsonl")).BuildAsync())
+        {
+            Assert.IsType<PostgresTraceOutbox>(store.Outbox);
+            await store.Outbox.RecordAsync(trace);
+            await store.Dispatcher.FlushAsync();
+            Assert.Equal(TraceVerificationStatus.Anchored, (await store.Verifier.VerifyAsync(trace)).Status);
+        }
+
+        Assert.False(File.Exists(_temp.File("not-used.db")));
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddImagingRepoTracing(o =>
+        {
+            o.SqlitePath = _temp.File("not-used.db");
+            o.FileLedgerPath = _temp.File("ledger.jsonl");
+            o.PseudonymizationKey = Convert.ToBase64String(TestTraces.Key);
+        });
+        services.AddImagingRepoTracingPostgreSql(connectionString);
+        await using var provider = services.BuildServiceProvider();
+        var resolved = await provider.GetRequiredService<ImagingRepo.Tracing.DependencyInjection.TraceStoreProvider>().GetStoreAsync();
+        Assert.Equal(TraceStatus.Anchored, (await resolved.Outbox.GetAsync(trace.Id))!.Status);
+        Assert.False(File.Exists(_temp.File("not-used.db")));
     }
 
     [SkippableFact]
@@ -83,7 +115,7 @@ public sealed class PostgresOutboxTests : IClassFixture<PostgresServer>, IDispos
         await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection)) await off.ExecuteNonQueryAsync();
         foreach (var query in new[] { new TraceListQuery(DatasetId: "a_b"), new TraceListQuery(TraceStatus.Waiting, "a_b", TraceUserAction.UseDatasets, 5, 10) })
         {
-            var (sql, parameters) = TraceOutbox.BuildListQuery(query);
+            var (sql, parameters) = OutboxSql.BuildListQuery(query);
             await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
             foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name.TrimStart('@'), value);
             var plan = new List<string>();

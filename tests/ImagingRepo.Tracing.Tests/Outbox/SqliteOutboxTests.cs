@@ -62,6 +62,68 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dataset_id_holding_a_bar_is_anchored_under_its_own_key()
+    {
+        await using var outbox = await OpenAsync();
+        using var ledger = await FileTraceLedger.OpenAsync(_temp.File("ledger.jsonl"));
+        var trace = TestTraces.Use("a|b", "c", "a|b");
+        await outbox.RecordAsync(trace);
+        await using (var dispatcher = new TraceDispatcher(outbox, ledger))
+        {
+            await dispatcher.FlushAsync();
+        }
+
+        Assert.Equal(TraceStatus.Anchored, (await outbox.GetAsync(trace.Id))!.Status);
+        async Task<List<Guid>> AnchoredUnder(string datasetId)
+        {
+            var found = new List<Guid>();
+            await foreach (var entry in ledger.QueryAsync(new LedgerQuery(DatasetId: datasetId))) found.Add(entry.TraceId);
+            return found;
+        }
+
+        Assert.Equal([trace.Id], await AnchoredUnder("a|b"));
+        Assert.Equal([trace.Id], await AnchoredUnder("c"));
+        Assert.Empty(await AnchoredUnder("a"));
+        Assert.Empty(await AnchoredUnder("b"));
+    }
+
+    [Fact]
+    public async Task Statuses_are_stored_as_the_enums_values()
+    {
+        await using var outbox = await OpenAsync();
+        using var ledger = await FileTraceLedger.OpenAsync(_temp.File("ledger.jsonl"));
+        var trace = TestTraces.Create("ds-status");
+        await outbox.RecordAsync(trace);
+
+        async Task<(long Trace, long? Batch)> StoredAsync()
+        {
+            await using var connection = new SqliteConnection("Data Source=" + _temp.File("outbox.db"));
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT t.status, b.state FROM traces t LEFT JOIN batches b ON b.id = t.batch_id WHERE t.id = @id";
+            command.Parameters.AddWithValue("@id", trace.Id.ToString("D"));
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+        }
+
+        Assert.Equal(((long)TraceStatus.Waiting, (long?)null), await StoredAsync());
+        await outbox.Batches.CreateBatchAsync(10, default);
+        Assert.Equal(((long)TraceStatus.Submitted, (long?)BatchState.Open), await StoredAsync());
+        var batch = (await outbox.Batches.GetOpenBatchesAsync(default)).Single();
+        await outbox.Batches.MarkFailedAsync(batch.Id, "refused", default);
+        Assert.Equal(((long)TraceStatus.Failed, (long?)BatchState.Failed), await StoredAsync());
+        Assert.Equal(1, await outbox.RetryFailedAsync());
+        Assert.Equal(((long)TraceStatus.Waiting, (long?)null), await StoredAsync());
+        await using (var dispatcher = new TraceDispatcher(outbox, ledger))
+        {
+            await dispatcher.FlushAsync();
+        }
+
+        Assert.Equal(((long)TraceStatus.Anchored, (long?)BatchState.Anchored), await StoredAsync());
+    }
+
+    [Fact]
     public async Task Queries_by_dataset_match_ids_with_like_wildcards_exactly()
     {
         await using var outbox = await OpenAsync();
@@ -80,7 +142,7 @@ public sealed class SqliteOutboxTests : IDisposable
             await DatasetQueryChecks.RecordAsync(outbox);
         }
 
-        var (sql, parameters) = TraceOutbox.BuildListQuery(new TraceListQuery(status, "a_b", action, 0, 10));
+        var (sql, parameters) = OutboxSql.BuildListQuery(new TraceListQuery(status, "a_b", action, 0, 10));
         await using var connection = new SqliteConnection("Data Source=" + _temp.File("outbox.db"));
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

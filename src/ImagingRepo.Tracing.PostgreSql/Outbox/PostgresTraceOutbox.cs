@@ -30,7 +30,7 @@ public sealed class PostgresTraceOutbox : TraceOutbox
     protected override async ValueTask DisposeCoreAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
 
     /// <summary>Replicas opening the same database at once create and migrate the schema one after the other.</summary>
-    private protected override string? SchemaLockStatement => "SELECT pg_advisory_xact_lock(7262840157416813154)";
+    protected override string? SchemaLockStatement => "SELECT pg_advisory_xact_lock(7262840157416813154)";
 
     /// <inheritdoc />
     protected override IEnumerable<string> SchemaStatements =>

@@ -1,6 +1,6 @@
 // Compiles TraceAnchor.sol with solc-js and writes TraceAnchor.json (ABI + creation bytecode), which the
 // .NET build embeds so that building does not need Node. Run after editing the contract:
-//   npm install --prefix eng/contracts && node src/ImagingRepo.Tracing/Contracts/compile.mjs
+//   npm install --prefix eng/contracts && node src/ImagingRepo.Tracing.Ethereum/Contracts/compile.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -26,7 +26,7 @@ public sealed class EthereumTraceLedgerOptions
     /// <summary>Chain id the transactions are signed for (EIP-155); a node of another chain refuses them.</summary>
     public long ChainId { get; set; }
 
-    /// <summary>Private key (hex) of the anchoring account. Keep it out of configuration files.</summary>
+    /// <summary>Hex private key of the anchoring account (keep it out of configuration files); null: the ledger only reads (queries, proofs) and refuses to anchor.</summary>
     public string? PrivateKey { get; set; }
 
     /// <summary>Address of the deployed TraceAnchor contract.</summary>
@@ -70,7 +70,6 @@ public sealed class EthereumTraceLedgerOptions
     {
         if (RpcUrl is null) throw new ArgumentException("RpcUrl is required", nameof(RpcUrl));
         if (ChainId <= 0) throw new ArgumentException("ChainId must be positive", nameof(ChainId));
-        if (string.IsNullOrWhiteSpace(PrivateKey)) throw new ArgumentException("PrivateKey is required", nameof(PrivateKey));
         if (string.IsNullOrWhiteSpace(ContractAddress) || !AddressUtil.Current.IsValidEthereumAddressHexFormat(ContractAddress))
         {
             throw new ArgumentException("ContractAddress must be a 0x-prefixed 20-byte hex address", nameof(ContractAddress));
@@ -94,6 +93,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
     private readonly EthECKey _key;
     private readonly string _address;
     private readonly string _contract;
+    private readonly bool _readOnly;
 
     /// <summary>Creates the ledger.</summary>
     /// <param name="options">Options (validated).</param>
@@ -103,7 +103,9 @@ public sealed class EthereumTraceLedger : ITraceLedger
         options.Validate();
         _options = options;
         _receiptPolling = BuildReceiptPolling(options);
-        _key = new EthECKey(options.PrivateKey);
+        // Reading needs no key; a throw-away one satisfies the signer of a ledger that only reads.
+        _key = options.PrivateKey is { Length: > 0 } key ? new EthECKey(key) : EthECKey.GenerateKey();
+        _readOnly = options.PrivateKey is not { Length: > 0 };
         _address = _key.GetPublicAddress();
         _contract = options.ContractAddress!;
         _web3 = new Web3(new Account(_key, options.ChainId), options.RpcUrl!.ToString());
@@ -111,6 +113,10 @@ public sealed class EthereumTraceLedger : ITraceLedger
 
     /// <inheritdoc />
     public string Description => $"ethereum chain {_options.ChainId} contract {_contract}";
+
+    /// <inheritdoc />
+    /// <remarks>Nethereum's RPC client shares its HTTP connections process-wide: the ledger holds nothing of its own to release.</remarks>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>The anchoring account's address.</summary>
     public string Address => _address;
@@ -144,6 +150,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task SetAnchorerAsync(string account, bool allowed, CancellationToken cancellationToken = default)
     {
+        if (_readOnly) throw new LedgerException("this Ethereum ledger has no PrivateKey: it reads, it does not send", isTransient: false);
         try
         {
             var handler = _web3.Eth.GetContractTransactionHandler<SetAnchorerFunction>();
@@ -159,6 +166,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
     public async Task<LedgerTicket> PrepareAsync(LedgerBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (_readOnly) throw new LedgerException("this Ethereum ledger has no PrivateKey: it reads, it does not anchor", isTransient: false);
         var function = ToFunction(batch);
         var data = function.GetCallData().ToHex(prefix: true);
         try

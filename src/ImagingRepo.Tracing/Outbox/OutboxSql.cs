@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+
+namespace ImagingRepo.Tracing.Outbox;
+
+/// <summary>Where an outbox batch stands (<c>batches.state</c>).</summary>
+internal enum BatchState
+{
+    /// <summary>Prepared or sent, not yet seen on the ledger.</summary>
+    Open = 0,
+
+    /// <summary>Found on the ledger.</summary>
+    Anchored = 1,
+
+    /// <summary>Refused by the ledger.</summary>
+    Failed = 2,
+}
+
+/// <summary>
+/// The statements every outbox store runs (SQLite and PostgreSQL accept the same text; their schemas are the stores'
+/// own). Statuses and batch states are written from <see cref="TraceStatus"/> and <see cref="BatchState"/>, never as
+/// numbers typed into the SQL, so that the enums stay the one place they are defined.
+/// </summary>
+internal static class OutboxSql
+{
+    private static readonly string Waiting = Number(TraceStatus.Waiting);
+    private static readonly string Submitted = Number(TraceStatus.Submitted);
+    private static readonly string Anchored = Number(TraceStatus.Anchored);
+    private static readonly string Failed = Number(TraceStatus.Failed);
+    private static readonly string BatchOpen = Number(BatchState.Open);
+    private static readonly string BatchAnchored = Number(BatchState.Anchored);
+    private static readonly string BatchFailed = Number(BatchState.Failed);
+
+    /// <summary>The columns of a <see cref="TraceRecord"/>, in the order <see cref="TraceRecordReader"/> reads them.</summary>
+    public const string SelectColumns =
+        "SELECT t.seq, t.json, t.status, t.message, t.recorded_ms, t.anchored_ms, t.batch_id, t.leaf_index, t.proof, " +
+        "b.root, b.count, b.ledger, b.ledger_batch, b.anchor_ref, b.position";
+
+    /// <summary>Every record with its batch; a WHERE clause may follow.</summary>
+    public const string SelectRecords = SelectColumns + " FROM traces t LEFT JOIN batches b ON b.id = t.batch_id";
+
+    /// <summary>A record by trace id (<c>@id</c>).</summary>
+    public const string SelectRecordById = SelectRecords + " WHERE t.id = @id";
+
+    /// <summary>Traces per status.</summary>
+    public const string CountByStatus = "SELECT status, COUNT(*) FROM traces GROUP BY status";
+
+    /// <summary>The stored canonical JSON of a trace id (<c>@id</c>).</summary>
+    public const string SelectJsonById = "SELECT json FROM traces WHERE id = @id";
+
+    /// <summary>
+    /// Stores a trace as waiting, or nothing when its id is stored already; returns the new sequence number.
+    /// Parameters: <c>@i</c> id, <c>@a</c> action, <c>@d</c> the '|'-joined dataset ids (kept for readers of the
+    /// column; the outbox itself reads dataset ids from the JSON and <c>trace_datasets</c>), <c>@j</c> JSON, <c>@l</c> leaf,
+    /// <c>@t</c> recorded at.
+    /// </summary>
+    public static readonly string InsertTrace =
+        "INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms) " +
+        $"VALUES (@i, @a, @d, @j, @l, {Waiting}, @t) ON CONFLICT (id) DO NOTHING RETURNING seq";
+
+    /// <summary>One row of the trace-to-dataset index (<c>@ds</c>, <c>@seq</c>).</summary>
+    public const string InsertTraceDataset = "INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq)";
+
+    /// <summary>Puts failed traces back to waiting.</summary>
+    public static readonly string RetryFailed =
+        $"UPDATE traces SET status = {Waiting}, message = NULL, batch_id = NULL, leaf_index = NULL, proof = NULL WHERE status = {Failed}";
+
+    /// <summary>How many traces wait, and since when.</summary>
+    public static readonly string CountWaiting = $"SELECT COUNT(*), MIN(recorded_ms) FROM traces WHERE status = {Waiting}";
+
+    /// <summary>The oldest waiting traces' sequence numbers and leaves (append the limit).</summary>
+    public static readonly string SelectWaitingLeaves = $"SELECT seq, leaf FROM traces WHERE status = {Waiting} ORDER BY seq LIMIT ";
+
+    /// <summary>A new open batch (<c>@root</c>, <c>@count</c>, <c>@now</c>); returns its id.</summary>
+    public static readonly string InsertBatch =
+        $"INSERT INTO batches (root, count, state, created_ms, attempts) VALUES (@root, @count, {BatchOpen}, @now, 0) RETURNING id";
+
+    /// <summary>Moves a trace (<c>@seq</c>) into a batch (<c>@batch</c>) with its leaf index and inclusion path.</summary>
+    public static readonly string SubmitTrace =
+        $"UPDATE traces SET status = {Submitted}, batch_id = @batch, leaf_index = @index, proof = @proof WHERE seq = @seq";
+
+    /// <summary>The batches not yet settled, oldest first.</summary>
+    public static readonly string SelectOpenBatches =
+        $"SELECT id, root, ticket_ref, ticket_payload, attempts FROM batches WHERE state = {BatchOpen} ORDER BY id";
+
+    /// <summary>A batch's traces (<c>@batch</c>) in leaf order: id, action and the canonical JSON that holds the dataset ids.</summary>
+    public const string SelectBatchEntries = "SELECT id, action, json FROM traces WHERE batch_id = @batch ORDER BY leaf_index";
+
+    /// <summary>Stores a batch's ledger ticket before it is sent.</summary>
+    public const string SetTicket = "UPDATE batches SET ticket_ref = @ref, ticket_payload = @payload, attempts = attempts + 1 WHERE id = @id";
+
+    /// <summary>Marks a batch anchored with where it is.</summary>
+    public static readonly string MarkBatchAnchored =
+        $"UPDATE batches SET state = {BatchAnchored}, ledger = @ledger, ledger_batch = @lb, anchor_ref = @ref, position = @pos, message = NULL WHERE id = @id";
+
+    /// <summary>Marks a batch's traces anchored.</summary>
+    public static readonly string MarkTracesAnchored = $"UPDATE traces SET status = {Anchored}, anchored_ms = @now, message = NULL WHERE batch_id = @id";
+
+    /// <summary>Marks a batch failed with the ledger's message.</summary>
+    public static readonly string MarkBatchFailed = $"UPDATE batches SET state = {BatchFailed}, message = @message WHERE id = @id";
+
+    /// <summary>Marks a batch's traces failed with the ledger's message.</summary>
+    public static readonly string MarkTracesFailed = $"UPDATE traces SET status = {Failed}, message = @message WHERE batch_id = @id";
+
+    /// <summary>The SQL and parameters of <see cref="TraceOutbox.ListAsync"/> (the tests look at its query plan).</summary>
+    public static (string Sql, List<(string Name, object Value)> Parameters) BuildListQuery(TraceListQuery query)
+    {
+        var parameters = new List<(string Name, object Value)> { ("@after", query.AfterSequence) };
+        StringBuilder sql;
+        if (query.DatasetId is { } dataset)
+        {
+            // Driven by the (dataset_id, trace_seq) primary key: the rows of one dataset, already in recording order.
+            sql = new StringBuilder(SelectColumns)
+                .Append(" FROM trace_datasets d JOIN traces t ON t.seq = d.trace_seq LEFT JOIN batches b ON b.id = t.batch_id")
+                .Append(" WHERE d.dataset_id = @dataset AND d.trace_seq > @after");
+            parameters.Add(("@dataset", dataset));
+        }
+        else
+        {
+            sql = new StringBuilder(SelectRecords).Append(" WHERE t.seq > @after");
+        }
+
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND t.status = @status");
+            parameters.Add(("@status", (int)status));
+        }
+
+        if (query.Action is { } action)
+        {
+            sql.Append(" AND t.action = @action");
+            parameters.Add(("@action", (int)action));
+        }
+
+        sql.Append(query.DatasetId is null ? " ORDER BY t.seq LIMIT " : " ORDER BY d.trace_seq LIMIT ").Append(query.Limit);
+        return (sql.ToString(), parameters);
+    }
+
+    private static string Number<T>(T value) where T : struct, Enum => Convert.ToInt32(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,93 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace ImagingRepo.Tracing.Outbox;
+
+/// <summary>The transaction a group of writes runs in, with the inserts prepared once per group.</summary>
+internal sealed class WriteContext(DbConnection connection, DbTransaction transaction) : IDisposable
+{
+    private DbCommand? _insert;
+    private DbCommand? _insertDataset;
+    private DbCommand? _existing;
+
+    public DbCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    public DbParameter Add(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+        return p;
+    }
+
+    public async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql);
+        foreach (var (name, value) in parameters) Add(command, name, value);
+        return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a run of traces with their dataset index rows; a stored id with other content fails that caller only.</summary>
+    public async Task InsertAsync(List<RecordOp> run)
+    {
+        if (_insert is null)
+        {
+            // One prepared statement per group, executed per row: SQLite binds by name in a linear scan of
+            // the statement's variables, so one wide multi-row statement costs more than it saves.
+            _insert = Command(OutboxSql.InsertTrace);
+            Add(_insert, "@i", "");
+            Add(_insert, "@a", 0);
+            Add(_insert, "@d", "");
+            Add(_insert, "@j", Array.Empty<byte>());
+            Add(_insert, "@l", Array.Empty<byte>());
+            Add(_insert, "@t", 0L);
+            await _insert.PrepareAsync().ConfigureAwait(false);
+        }
+
+        var p = _insert.Parameters;
+        foreach (var op in run)
+        {
+            p[0].Value = op.Trace.Id.ToString("D");
+            p[1].Value = (int)op.Trace.UserAction;
+            p[2].Value = "|" + string.Join('|', op.Trace.ReferencedDatasetIds) + "|";
+            p[3].Value = op.Json;
+            p[4].Value = op.Leaf;
+            p[5].Value = op.RecordedAt;
+            if (await _insert.ExecuteScalarAsync().ConfigureAwait(false) is { } seq)
+            {
+                // The dataset index is written in the same transaction as the trace: both or neither.
+                _insertDataset ??= await OutboxSchema.PrepareDatasetInsertAsync(this).ConfigureAwait(false);
+                await OutboxSchema.InsertDatasetsAsync(_insertDataset, Convert.ToInt64(seq, CultureInfo.InvariantCulture), op.Trace).ConfigureAwait(false);
+                continue;
+            }
+
+            // Already stored: fine when the content is identical (a retried call), an error for that caller otherwise.
+            if (_existing is null)
+            {
+                _existing = Command(OutboxSql.SelectJsonById);
+                Add(_existing, "@id", "");
+            }
+
+            _existing.Parameters[0].Value = op.Trace.Id.ToString("D");
+            var stored = (byte[]?)await _existing.ExecuteScalarAsync().ConfigureAwait(false);
+            if (stored is null || !stored.AsSpan().SequenceEqual(op.Json))
+            {
+                op.Result = new DuplicateTraceException($"trace {op.Trace.Id} is already recorded with different content");
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _insert?.Dispose();
+        _insertDataset?.Dispose();
+        _existing?.Dispose();
+    }
+}
