@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ImagingRepo.Dicom;
@@ -189,6 +190,8 @@ public static class DicomDumper
         }
 
         w.Byte((byte)' ');
+        var isText = vr.IsText();
+        var multiplicity = -1L; // counted below unless writing the value counted it
         if (reference is not null)
         {
             w.Ascii("(not loaded: "u8);
@@ -203,9 +206,9 @@ public static class DicomDumper
             w.Byte((byte)'=');
             w.Ascii(uidName);
         }
-        else if (vr.IsText())
+        else if (isText)
         {
-            TextValue(ref w, value, vr, charset, options.MaxTextLength);
+            multiplicity = TextValue(ref w, value, vr, charset, options.MaxTextLength);
         }
         else
         {
@@ -216,52 +219,58 @@ public static class DicomDumper
         w.Ascii("# "u8);
         w.Number(length);
         w.Ascii(", "u8);
-        w.Number(CountValues(vr, value, reference));
+        if (multiplicity < 0)
+        {
+            multiplicity = isText ? CountTextValues(vr, value, reference) : CountBinaryValues(vr, reference?.Length ?? value.Length);
+        }
+
+        w.Number(multiplicity);
         w.Byte((byte)' ');
         w.Keyword(tag, privateEntry);
         w.NewLine();
     }
 
     /// <summary>
-    /// The value multiplicity actually present, as dcmdump's VM column counts it: for text, 0 when nothing but padding
-    /// is there, else the values between backslashes (1 for the single-valued LT, ST, UT, UR); for binary numbers, the
-    /// length over the number size; 1 for the other binary VRs (OB, OW, OF, UN, ...), even when empty.
+    /// The value multiplicity of a text value as dcmdump's VM column counts it: 0 when nothing but padding is there, else
+    /// the values between backslashes (1 for the single-valued LT, ST, UT, UR).
     /// </summary>
-    internal static long CountValues(DicomVR vr, ReadOnlySpan<byte> value, DicomValueReference? reference)
+    internal static long CountTextValues(DicomVR vr, ReadOnlySpan<byte> value, DicomValueReference? reference)
     {
-        var length = reference?.Length ?? value.Length;
-        if (vr.IsText())
+        if (reference is not null)
         {
-            if (reference is null)
-            {
-                value = value.TrimEnd(" \0"u8);
-                length = value.Length;
-            }
-
-            if (length == 0)
-            {
-                return 0;
-            }
-
-            if (vr.IsSingleValued())
-            {
-                return 1;
-            }
-
             // a multi-valued text kept in the file (64 KiB of DS, say) is rare enough to be read for counting
-            return (reference is null ? value : reference.ToArray()).Count((byte)'\\') + 1;
+            return reference.Length == 0 ? 0 : vr.IsSingleValued() ? 1 : reference.ToArray().AsSpan().Count((byte)'\\') + 1;
         }
 
-        return vr switch
+        // padding is not a value; trimmed by hand, as TextValue does: the per-element cost of a vectorized search's
+        // setup exceeds the few bytes it looks at
+        var end = value.Length;
+        while (end > 0 && value[end - 1] is (byte)' ' or 0)
         {
-            DicomVR.US or DicomVR.SS => length / 2,
-            DicomVR.AT or DicomVR.UL or DicomVR.SL or DicomVR.FL => length / 4,
-            DicomVR.FD or DicomVR.SV or DicomVR.UV => length / 8,
-            _ => 1,
-        };
+            end--;
+        }
+
+        return CountTrimmedTextValues(vr, value[..end]);
     }
 
-    private static void TextValue(ref LineWriter w, ReadOnlySpan<byte> value, DicomVR vr, DicomCharacterSet charset, int max)
+    /// <summary>The value multiplicity of a text value whose padding is already trimmed.</summary>
+    private static long CountTrimmedTextValues(DicomVR vr, ReadOnlySpan<byte> value) =>
+        value.IsEmpty ? 0 : vr.IsSingleValued() ? 1 : value.Count((byte)'\\') + 1;
+
+    /// <summary>
+    /// The value multiplicity of a binary value as dcmdump's VM column counts it: for binary numbers, the length over the
+    /// number size; 1 for the other binary VRs (OB, OW, OF, UN, ...), even when empty.
+    /// </summary>
+    internal static long CountBinaryValues(DicomVR vr, long length) => vr switch
+    {
+        DicomVR.US or DicomVR.SS => length / 2,
+        DicomVR.AT or DicomVR.UL or DicomVR.SL or DicomVR.FL => length / 4,
+        DicomVR.FD or DicomVR.SV or DicomVR.UV => length / 8,
+        _ => 1,
+    };
+
+    /// <summary>Writes a text value (padding trimmed, cut at <paramref name="max"/>) and returns its value multiplicity.</summary>
+    private static long TextValue(ref LineWriter w, ReadOnlySpan<byte> value, DicomVR vr, DicomCharacterSet charset, int max)
     {
         // Trailing padding is not part of the value.
         var end = value.Length;
@@ -274,7 +283,7 @@ public static class DicomDumper
         if (value.IsEmpty)
         {
             w.Ascii("(no value available)"u8);
-            return;
+            return 0;
         }
 
         w.Byte((byte)'[');
@@ -304,6 +313,7 @@ public static class DicomDumper
         }
 
         w.Byte((byte)']');
+        return CountTrimmedTextValues(vr, value);
     }
 
     private static void BinaryValue(ref LineWriter w, ReadOnlySpan<byte> value, DicomVR vr, int max)
@@ -410,13 +420,19 @@ public static class DicomDumper
         private int used;
         private int lineStart;
 
+        // The check is inlined into every write; the rare refill is not, so that the writes stay small enough to inline.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Reserve(int count)
         {
-            if (span.Length - used >= count)
+            if (span.Length - used < count)
             {
-                return;
+                Refill(count);
             }
+        }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void Refill(int count)
+        {
             if (used > 0)
             {
                 output.Advance(used);
@@ -522,13 +538,42 @@ public static class DicomDumper
 
         public void Number(long value)
         {
+            if ((ulong)value < 1000)
+            {
+                SmallNumber((uint)value);
+                return;
+            }
+
             Reserve(20);
             value.TryFormat(span[used..], out var written, default, CultureInfo.InvariantCulture);
             used += written;
         }
 
+        /// <summary>A number below 1000, as lengths and multiplicities mostly are: digits written without the formatter's setup.</summary>
+        private void SmallNumber(uint value)
+        {
+            Reserve(3);
+            if (value >= 100)
+            {
+                span[used++] = (byte)('0' + (value / 100));
+            }
+
+            if (value >= 10)
+            {
+                span[used++] = (byte)('0' + (value / 10 % 10));
+            }
+
+            span[used++] = (byte)('0' + (value % 10));
+        }
+
         public void Number(ulong value)
         {
+            if (value < 1000)
+            {
+                SmallNumber((uint)value);
+                return;
+            }
+
             Reserve(20);
             value.TryFormat(span[used..], out var written, default, CultureInfo.InvariantCulture);
             used += written;
