@@ -41,12 +41,7 @@ public sealed class DeidentificationEngine
     public DeidentificationEngine(DeidentificationKey key, DeidentificationPolicy? policy = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (!SHA3_256.IsSupported)
-        {
-            throw new PlatformNotSupportedException(
-                "SHA3-256 is not available here (on Linux it needs OpenSSL 1.1.1 or later); receipts cannot be computed.");
-        }
-
+        EnsureSupported();
         Policy = policy ?? DeidentificationPolicy.Default;
         Policy.Validate();
         Key = key;
@@ -58,6 +53,17 @@ public sealed class DeidentificationEngine
         _codes = [.. DeidentificationMethodCode.For(Policy.Options).Select(c => c.Value)];
         _preamble = Policy.Preamble.IsEmpty ? new byte[DeidentificationPolicy.PreambleLength] : Policy.Preamble.ToArray();
         _preambleKind = Policy.Preamble.IsEmpty ? "zeros" : "policy";
+    }
+
+    /// <summary>Throws when this platform lacks SHA3-256, without which no receipt can be computed.</summary>
+    /// <exception cref="PlatformNotSupportedException">SHA3-256 is not available.</exception>
+    internal static void EnsureSupported()
+    {
+        if (!SHA3_256.IsSupported)
+        {
+            throw new PlatformNotSupportedException(
+                "SHA3-256 is not available here (on Linux it needs OpenSSL 1.1.1 or later); receipts cannot be computed.");
+        }
     }
 
     /// <summary>The policy in force.</summary>
