@@ -27,10 +27,12 @@ public sealed class DeidentificationRun
         ArgumentNullException.ThrowIfNull(options.Inputs);
         ArgumentNullException.ThrowIfNull(options.OutputRoot);
         ArgumentNullException.ThrowIfNull(options.Key);
-        _options = options;
-        Policy = options.Policy ?? DeidentificationPolicy.Default;
+
+        // a copy, so that what was checked is what runs
+        _options = options with { Inputs = [.. options.Inputs] };
+        Policy = _options.Policy ?? DeidentificationPolicy.Default;
         Policy.Validate();
-        foreach (var input in options.Inputs)
+        foreach (var input in _options.Inputs)
         {
             if (!File.Exists(input) && !Directory.Exists(input))
             {
@@ -38,7 +40,7 @@ public sealed class DeidentificationRun
             }
         }
 
-        var layout = RunLayout.Resolve(options);
+        var layout = RunLayout.Resolve(_options);
         OutputRoot = layout.OutputRoot;
         QuarantineRoot = layout.QuarantineRoot;
         ReceiptsPath = layout.ReceiptsPath;
