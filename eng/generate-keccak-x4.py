@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates src/ImagingRepo.Dicom/Deidentification/Engine/Sha3x4.Permutation.g.cs: Keccak-f[1600] (FIPS 202)
+"""Generates src/ImagingRepo.Dicom/Infrastructure/Sha3x4.Permutation.g.cs: Keccak-f[1600] (FIPS 202)
 over four independent states at once, one 64-bit lane of each state per Vector256<ulong> element.
 
 The 25 lanes stay in memory, in the caller's two 32-byte aligned buffers that the rounds alternate between: 25 live
@@ -49,7 +49,7 @@ def main():
         "using System.Runtime.CompilerServices;",
         "using System.Runtime.Intrinsics;",
         "",
-        "namespace ImagingRepo.Dicom.Deidentification;",
+        "namespace ImagingRepo.Dicom;",
         "",
         "internal static partial class Sha3x4",
         "{",

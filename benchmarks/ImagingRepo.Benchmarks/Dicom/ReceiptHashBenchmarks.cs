@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom;
 
 namespace ImagingRepo.Benchmarks.Dicom;
 

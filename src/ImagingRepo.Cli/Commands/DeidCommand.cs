@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using ImagingRepo.Dicom.Deidentification;
 using Spectre.Console;
 
@@ -40,7 +37,7 @@ internal static class DeidCommand
         command.Options.Add(receipts);
         command.Options.Add(journal);
         command.Options.Add(parallelism);
-        command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(
+        command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetValue(input)!,
             parseResult.GetValue(output)!,
             parseResult.GetValue(options) ?? [],
@@ -50,25 +47,23 @@ internal static class DeidCommand
             parseResult.GetValue(receipts),
             parseResult.GetValue(journal),
             parseResult.GetValue(parallelism),
-            cancellationToken)));
+            cancellationToken));
         return command;
     }
 
-    private static int Run(string input, string output, string[] optionNames, string? keyFile, string? policyFile, string? quarantine,
-        string? receiptsFile, string? journalFile, int? parallelism, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string input, string output, string[] optionNames, string? keyFile, string? policyFile,
+        string? quarantine, string? receiptsFile, string? journalFile, int? parallelism, CancellationToken cancellationToken)
     {
-        var stopwatch = Stopwatch.StartNew();
         if (keyFile is null)
         {
             return Fail("--key-file is required: the project's secret key (for example: head -c 32 /dev/urandom | base64 > project.key).");
         }
 
-        DeidentificationKey key;
-        DeidentificationPolicy policy;
+        DeidentificationRun run;
         try
         {
-            key = DeidentificationKey.FromFile(keyFile);
-            policy = policyFile is null ? DeidentificationPolicy.Default : DeidentificationPolicy.Load(policyFile);
+            var key = DeidentificationKey.FromFile(keyFile);
+            var policy = policyFile is null ? DeidentificationPolicy.Default : DeidentificationPolicy.Load(policyFile);
             var extra = DeidentificationOptions.None;
             foreach (var name in optionNames)
             {
@@ -82,123 +77,37 @@ internal static class DeidCommand
 
             policy = policy with { Options = policy.Options | extra };
             policy.Validate(policyFile ?? "--option");
+            run = new DeidentificationRun(new DeidentificationRunOptions
+            {
+                Inputs = [input],
+                OutputRoot = output,
+                QuarantineRoot = quarantine,
+                Key = key,
+                Policy = policy,
+                ReceiptsPath = receiptsFile,
+                JournalPath = journalFile,
+                MaxDegreeOfParallelism = parallelism,
+            });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or DeidentificationPolicyException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or DeidentificationPolicyException
+                                      or DeidentificationRunException or PlatformNotSupportedException)
         {
             return Fail(e.Message);
         }
 
-        if (!File.Exists(input) && !Directory.Exists(input))
-        {
-            return Fail($"'{input}' is neither a file nor a folder.");
-        }
-
-        var outputRoot = Path.GetFullPath(output);
-        var quarantineRoot = quarantine is null ? Path.TrimEndingDirectorySeparator(outputRoot) + "-quarantine" : Path.GetFullPath(quarantine);
-        if (journalFile is not null && Path.GetFullPath(journalFile).StartsWith(outputRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            return Fail("the re-identification journal holds personal data: write it outside OUT.");
-        }
-
-        // a rerun would otherwise read the outputs of the last run as inputs and de-identify them again
-        if (Directory.Exists(input) && Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)) is var inputRoot)
-        {
-            foreach (var (name, root) in new[] { ("OUT", outputRoot), ("the quarantine folder", quarantineRoot) })
-            {
-                if (IsSameOrInside(root, inputRoot))
-                {
-                    return Fail($"{name} ({root}) is inside the input folder {inputRoot}: a rerun would read its own outputs as inputs; " +
-                                "choose a folder outside IN.");
-                }
-            }
-        }
-
-        Directory.CreateDirectory(outputRoot);
-        var candidates = File.Exists(input)
-            ? [Path.GetFullPath(input)]
-            : Directory.EnumerateFiles(Path.GetFullPath(input), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
-        // a DICOMDIR is an index of the export, not an instance: ignored, as are files that turn out not to be DICOM
-        var files = candidates.Where(f => !DeidentificationInputs.IsMediaDirectory(f)).ToArray();
-        var ignored = candidates.Length - files.Length;
-
-        using var journal = journalFile is null ? null : new ReidentificationJournal(journalFile);
-        var receiptsPath = receiptsFile ?? Path.Combine(outputRoot, "receipts.jsonl");
-        var receipted = ReceiptedOutputs(receiptsPath);
-        DeidentificationEngine engine;
+        DeidentificationSummary summary;
         try
         {
-            // a rerun after a crash writes the receipts of outputs named just before it
-            engine = new DeidentificationEngine(key, policy) { Journal = journal, IsReceiptMissing = path => !receipted.Contains(path) };
-        }
-        catch (PlatformNotSupportedException e)
-        {
-            return Fail(e.Message);
-        }
-
-        using var receipts = new ReceiptWriter(receiptsPath);
-        var failures = new ConcurrentQueue<DeidentificationResult>();
-        var notes = new ConcurrentQueue<string>(); // duplicates skipped, and what was made up for written inputs
-        int done = 0, deidentified = 0, quarantined = 0, skipped = 0, duplicates = 0;
-
-        void ProcessAll(Action? onFile)
-        {
-            var threads = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Environment.ProcessorCount * 4);
-            engine.DeidentifyFiles(files, outputRoot, result =>
+            if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
             {
-                switch (result.Status)
-                {
-                    case DeidentificationStatus.Deidentified:
-                        Interlocked.Increment(ref deidentified);
-                        break;
-                    case DeidentificationStatus.Quarantined:
-                        Interlocked.Increment(ref quarantined);
-                        break;
-                    case DeidentificationStatus.Skipped when result.Reason is not null:
-                        Interlocked.Increment(ref duplicates);
-                        notes.Enqueue($"skipped: {result.SourcePath}: {result.Reason}");
-                        break;
-                    case DeidentificationStatus.Skipped:
-                        Interlocked.Increment(ref skipped);
-                        break;
-                    case DeidentificationStatus.Failed when DeidentificationInputs.IsNotDicom(result):
-                        Interlocked.Increment(ref ignored);
-                        break;
-                    default:
-                        failures.Enqueue(result);
-                        break;
-                }
-
-                foreach (var diagnostic in result.Diagnostics)
-                {
-                    notes.Enqueue($"note: {result.SourcePath}: {diagnostic}");
-                }
-
-                if (result.Receipt is not null)
-                {
-                    receipts.Write(result.Receipt);
-                }
-
-                Interlocked.Increment(ref done);
-                onFile?.Invoke();
-            }, quarantineRoot, threads, cancellationToken);
-        }
-
-        try
-        {
-            if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && files.Length > 1)
-            {
-                AnsiConsole.Progress()
+                summary = await AnsiConsole.Progress()
                     .AutoClear(true)
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(context =>
-                    {
-                        var task = context.AddTask("de-identifying", maxValue: files.Length);
-                        ProcessAll(() => task.Value = Volatile.Read(ref done));
-                    });
+                    .StartAsync(context => run.RunAsync(new ProgressBar(context), cancellationToken)).ConfigureAwait(false);
             }
             else
             {
-                ProcessAll(null);
+                summary = await run.RunAsync(null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -207,75 +116,70 @@ internal static class DeidCommand
             return 130;
         }
 
+        Render(summary);
+        return summary.Succeeded ? 0 : 1;
+    }
+
+    /// <summary>Writes the notes and failures to standard error and the counts and the summary line to standard output.</summary>
+    private static void Render(DeidentificationSummary summary)
+    {
+        var notes = summary.Duplicates.Select(d => $"skipped: {d.SourcePath}: {d.Reason}")
+            .Concat(summary.Notes.Select(n => $"note: {n.SourcePath}: {n.Text}"));
         foreach (var note in notes.Order(StringComparer.Ordinal))
         {
             Console.Error.WriteLine(note);
         }
 
-        foreach (var failure in failures.OrderBy(f => f.SourcePath, StringComparer.Ordinal))
+        foreach (var failure in summary.Failures)
         {
             Console.Error.WriteLine($"failed: {failure.SourcePath}: {failure.Reason}");
         }
 
-        if (duplicates > 0)
+        if (summary.Duplicates.Count > 0)
         {
-            Console.WriteLine($"skipped {duplicates} files that duplicate an earlier input");
+            Console.WriteLine($"skipped {summary.Duplicates.Count} files that duplicate an earlier input");
         }
 
-        if (skipped > 0)
+        if (summary.SkippedAsDone > 0)
         {
-            Console.WriteLine($"skipped {skipped} files already de-identified in {outputRoot}");
+            Console.WriteLine($"skipped {summary.SkippedAsDone} files already de-identified in {summary.OutputRoot}");
         }
 
-        if (ignored > 0)
+        if (summary.Ignored > 0)
         {
-            Console.WriteLine(ignored == 1
+            Console.WriteLine(summary.Ignored == 1
                 ? "ignored 1 file that is not a DICOM instance (DICOMDIR, or no DICM prefix and not readable as DICOM)"
-                : $"ignored {ignored} files that are not DICOM instances (DICOMDIR, or no DICM prefix and not readable as DICOM)");
+                : $"ignored {summary.Ignored} files that are not DICOM instances (DICOMDIR, or no DICM prefix and not readable as DICOM)");
         }
 
-        if (quarantined > 0)
+        if (summary.Quarantined > 0)
         {
-            Console.WriteLine($"quarantined {quarantined} files (possible burned-in text) in {quarantineRoot}; " +
-                              $"why each one: the quarantineReason of its receipt in {receiptsPath}");
+            Console.WriteLine($"quarantined {summary.Quarantined} files (possible burned-in text) in {summary.QuarantineRoot}; " +
+                              $"why each one: the quarantineReason of its receipt in {summary.ReceiptsPath}");
         }
 
-        Console.WriteLine($"receipts: {receiptsPath}");
+        Console.WriteLine($"receipts: {summary.ReceiptsPath}");
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"deidentified {deidentified} files ({quarantined} quarantined, {failures.Count} failed) in {stopwatch.Elapsed.TotalSeconds:0.00} s"));
-        return failures.IsEmpty ? 0 : 1;
+            $"deidentified {summary.Deidentified} files ({summary.Quarantined} quarantined, {summary.Failures.Count} failed) in {summary.Elapsed.TotalSeconds:0.00} s"));
     }
 
-    /// <summary>The output paths an existing receipts file records; a line cut short by a crash records none.</summary>
-    private static HashSet<string> ReceiptedOutputs(string receiptsPath)
+    /// <summary>A progress bar for runs of more than one file, added once the run knows how many there are.</summary>
+    private sealed class ProgressBar(ProgressContext context) : IProgress<DeidentificationProgress>
     {
-        var paths = new HashSet<string>(StringComparer.Ordinal);
-        if (!File.Exists(receiptsPath))
+        private ProgressTask? _task;
+
+        public void Report(DeidentificationProgress value)
         {
-            return paths;
-        }
-
-        foreach (var line in File.ReadLines(receiptsPath))
-        {
-            try
+            // the first report (none completed yet) comes before the workers start, so the task is set before they read it
+            if (value.Completed == 0)
             {
-                paths.Add(DeidentificationReceipt.FromJsonLine(line).OutputPath);
+                _task ??= value.Total > 1 ? context.AddTask("de-identifying", maxValue: value.Total) : null;
+                return;
             }
-            catch (JsonException)
-            {
-                // the line being written when a run was killed
-            }
+
+            _task?.Value = value.Completed;
         }
-
-        return paths;
-    }
-
-    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies under it.</summary>
-    private static bool IsSameOrInside(string path, string folder)
-    {
-        var relative = Path.GetRelativePath(folder, path);
-        return relative == "." || !(relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative));
     }
 
     /// <summary>Reports a usage error (a refused argument or option) and returns its exit code, 2.</summary>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom;
 
 /// <summary>
 /// A write-only pass-through that hashes every byte on its way to the file, so the receipt's SHA3-256 costs no

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom;
 
 /// <summary>
 /// One output being written, named only once it is complete, and never over an existing file. On Linux it is an

@@ -1,0 +1,6 @@
+namespace ImagingRepo.Dicom.Deidentification;
+
+/// <summary>Something a run made up for an input it wrote (e.g. a SOP Instance UID the input lacked).</summary>
+/// <param name="SourcePath">The input.</param>
+/// <param name="Text">What was done, in words.</param>
+public sealed record DeidentificationNote(string SourcePath, string Text);
