@@ -28,6 +28,7 @@ public enum DicomUidType
 public sealed record DicomUid(string Value, string Name, string Keyword, DicomUidType Type, bool IsRetired)
 {
     private static FrozenDictionary<string, DicomUid>? registry;
+    private static Dictionary<string, string>? keywords;
 
     /// <summary>Every registered UID.</summary>
     public static IReadOnlyCollection<DicomUid> Registered => (registry ??= Build()).Values;
@@ -62,8 +63,32 @@ public sealed record DicomUid(string Value, string Name, string Keyword, DicomUi
             text[i] = (char)value[i];
         }
 
-        var lookup = (registry ??= Build()).GetAlternateLookup<ReadOnlySpan<char>>();
-        return lookup.TryGetValue(text[..value.Length], out var entry) ? (entry.Keyword.Length > 0 ? entry.Keyword : entry.Name) : null;
+        var lookup = (keywords ??= BuildKeywords()).GetAlternateLookup<ReadOnlySpan<char>>();
+        return lookup.TryGetValue(text[..value.Length], out var keyword) ? keyword : null;
+    }
+
+    /// <summary>
+    /// UID to keyword (or name where there is none), read straight from the generated pool: a dump of one file pays for
+    /// this once per process, so it skips the records and the frozen table that <see cref="Build"/> makes.
+    /// </summary>
+    private static Dictionary<string, string> BuildKeywords()
+    {
+        const int KeywordField = 3;
+        var map = new Dictionary<string, string>(DicomUidRegistryData.Count, StringComparer.Ordinal);
+        Span<Range> fields = stackalloc Range[KeywordField + 2];
+        foreach (var line in DicomUidRegistryData.Pool.AsSpan().EnumerateLines())
+        {
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            line.Split(fields, '\t');
+            var keyword = line[fields[KeywordField]];
+            map[line[fields[0]].ToString()] = (keyword.IsEmpty ? line[fields[1]] : keyword).ToString();
+        }
+
+        return map;
     }
 
     /// <summary>True when <paramref name="uid"/> is a syntactically valid UID (PS3.5 9.1: digits and dots, no leading zeros, at most 64 characters).</summary>
