@@ -18,12 +18,14 @@ namespace ImagingRepo.Dicom.Deidentification;
 /// </remarks>
 internal sealed class InstanceClaims
 {
+    private const int MaxPresizedClaims = 1 << 16;
+
     private readonly IReadOnlyList<string> _paths;
     private readonly int[] _settled;
     private readonly UInt128[] _keys; // each input's claimed UID as a map key, so that its owner is found without a second parse
 
     // output SOP Instance UID, as 128 bits, to the lowest index that claimed it
-    private readonly ConcurrentDictionary<UInt128, int> _owners = new();
+    private readonly ConcurrentDictionary<UInt128, int> _owners;
     private readonly object _gate = new();
     private int _watermark; // every index below it has settled
     private int _waiters;
@@ -33,6 +35,8 @@ internal sealed class InstanceClaims
         _paths = paths;
         _settled = new int[paths.Count];
         _keys = new UInt128[paths.Count];
+        // sized for the batch up to a bound, so that a large batch does not regrow (and re-hash) the map again and again
+        _owners = new ConcurrentDictionary<UInt128, int>(Environment.ProcessorCount, Math.Min(paths.Count, MaxPresizedClaims));
     }
 
     /// <summary>The input path at <paramref name="index"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 
 namespace ImagingRepo.Dicom.Deidentification;
@@ -52,6 +53,11 @@ internal sealed class OutputLayout(string output, string? quarantine)
         return created;
     }
 
+    private const int MaxNameLength = 128;
+
+    private static readonly SearchValues<char> SafeNameCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_");
+
     /// <summary>A value as a file or folder name: letters, digits, '.', '-' and '_' kept, anything else '_', at most 128 characters.</summary>
     private static string SafeName(string? value, string fallback)
     {
@@ -60,7 +66,12 @@ internal sealed class OutputLayout(string output, string? quarantine)
             return fallback;
         }
 
-        Span<char> buffer = stackalloc char[Math.Min(value.Length, 128)];
+        if (value.Length <= MaxNameLength && !value.AsSpan().ContainsAnyExcept(SafeNameCharacters) && value is not ("." or ".."))
+        {
+            return value; // the usual case (pseudonymous UIDs and subject ids): already a safe name, nothing to copy
+        }
+
+        Span<char> buffer = stackalloc char[Math.Min(value.Length, MaxNameLength)];
         for (var i = 0; i < buffer.Length; i++)
         {
             var c = value[i];
