@@ -10,6 +10,9 @@
 # before and after run in turns, in alternating order, so that the machine's drift over minutes falls on both alike.
 # deid writes into a fresh, empty output folder every run (on /dev/shm when it is there, as deid.sh does); dump writes
 # to /dev/null. Ours is run with the same key and options as in deid.sh.
+# MEASURE=instructions counts instructions instead (valgrind --tool=callgrind, one run each, deid with --parallelism 1)
+# on the first SUBSET files of each corpus (default 1000; SUBSET_MR_ENH for mr-enh, default 1): repeatable to a few parts in a million whatever else the
+# machine is doing, where wall times on a shared 2-core machine drift by 10% between runs.
 # The last line is: before/after (after / before): deid ct=X small=Y mr-enh=Z dump ct=X small=Y mr-enh=Z
 set -euo pipefail
 
@@ -73,7 +76,52 @@ median_pair() {
   echo "$(middle "${b[@]}") $(middle "${a[@]}")"
 }
 
+# "BEFORE AFTER": instructions one run each of the same command line takes under callgrind. The binaries run from copies
+# without their .dbg files beside them, which valgrind 3.19 cannot read (compressed sections).
+instructions_pair() {
+  local tool counts=()
+  for tool in "$before" "$after"; do
+    local copy="$work/valgrind-$([ "$tool" = "$before" ] && echo before || echo after)"
+    mkdir -p "$copy"; cp "$tool" "$copy/imagingrepo"
+    rm -rf "$outputs/out" "$outputs/out-quarantine"
+    counts+=("$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$copy/imagingrepo" "$@" 2>&1 >/dev/null \
+      | awk '/Collected/ {print $4}')")
+  done
+  rm -rf "$outputs/out" "$outputs/out-quarantine"
+  echo "${counts[0]} ${counts[1]}"
+}
+
+# The first N files of a corpus (in path order), copied once.
+subset_of() {
+  local corpus=$1 n=$2 target="$work/subset-$2/$1"
+  if [ ! -f "$target.complete" ]; then
+    rm -rf "$target"; mkdir -p "$target"
+    (cd "$cache/corpus/$corpus" && find . -type f | sort | head -n "$n" | while IFS= read -r f; do
+      mkdir -p "$target/$(dirname "$f")"; cp "$f" "$target/$f"; done)
+    touch "$target.complete"
+  fi
+  echo "$target"
+}
+
 declare -A deid dump
+if [ "${MEASURE:-time}" = instructions ]; then
+  command -v valgrind >/dev/null || { echo "before-after.sh: MEASURE=instructions needs valgrind" >&2; exit 2; }
+  printf '%-8s %-5s %14s %14s %7s\n' corpus tool before after ratio
+  for corpus in $corpora; do
+    n=${SUBSET:-1000}; [ "$corpus" = mr-enh ] && n=${SUBSET_MR_ENH:-1} # one file of 300 frames is 1.5 G instructions
+    dir=$(subset_of "$corpus" "$n")
+    read -r n_before n_after < <(instructions_pair deid "$dir" "$outputs/out" --key-file "$work/project.key" --option retain-modified-dates --parallelism 1)
+    deid[$corpus]=$(echo "$n_after / $n_before" | bc -l | awk '{printf "%.3f", $1}')
+    printf '%-8s %-5s %14s %14s %7s\n' "$corpus" deid "$n_before" "$n_after" "${deid[$corpus]}"
+    read -r n_before n_after < <(instructions_pair dump "$dir")
+    dump[$corpus]=$(echo "$n_after / $n_before" | bc -l | awk '{printf "%.3f", $1}')
+    printf '%-8s %-5s %14s %14s %7s\n' "$corpus" dump "$n_before" "$n_after" "${dump[$corpus]}"
+  done
+  echo "before/after (after / before, instructions): deid ct=${deid[ct]:-n/a} small=${deid[small]:-n/a} mr-enh=${deid[mr-enh]:-n/a}" \
+    "dump ct=${dump[ct]:-n/a} small=${dump[small]:-n/a} mr-enh=${dump[mr-enh]:-n/a}"
+  exit 0
+fi
+
 printf '%-8s %-5s %9s %9s %7s\n' corpus tool before after ratio
 for corpus in $corpora; do
   dir="$cache/corpus/$corpus"
