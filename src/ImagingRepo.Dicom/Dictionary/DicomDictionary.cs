@@ -79,7 +79,7 @@ public static class DicomDictionary
             return tag.IsPrivateCreator ? DicomVR.LO : DicomVR.UN;
         }
 
-        if ((tag.Value & 0xFFFF) == 0)
+        if (tag.IsGroupLength)
         {
             return DicomVR.UL; // group length
         }
@@ -95,7 +95,7 @@ public static class DicomDictionary
     internal static DicomVR GetVR(DicomTag tag, out DicomVR second)
     {
         second = DicomVR.None;
-        if (tag.IsPrivate || (tag.Value & 0xFFFF) == 0)
+        if (tag.IsPrivate || tag.IsGroupLength)
         {
             return GetVR(tag);
         }

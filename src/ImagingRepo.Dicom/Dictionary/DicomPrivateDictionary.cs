@@ -1,3 +1,4 @@
+
 namespace ImagingRepo.Dicom;
 
 /// <summary>One entry of the private data dictionary.</summary>
@@ -42,7 +43,7 @@ public static class DicomPrivateDictionary
     {
         ArgumentNullException.ThrowIfNull(creator);
         entry = null!;
-        if (!tag.IsPrivate || tag.Element < 0x1000)
+        if (!tag.IsPrivateDataElement)
         {
             return false;
         }

@@ -433,7 +433,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
         value = default;
         var values = GetStrings(tag);
         TimeSpan? defaultOffset = null;
-        if (GetString(new DicomTag(0x00080201)) is { Length: 5 } offsetText && DicomValueParser.TryParseOffset(offsetText, out var parsed))
+        if (GetString(DicomTags.TimezoneOffsetFromUTC) is { Length: 5 } offsetText && DicomValueParser.TryParseOffset(offsetText, out var parsed))
         {
             defaultOffset = parsed;
         }
