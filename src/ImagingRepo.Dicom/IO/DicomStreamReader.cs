@@ -370,7 +370,7 @@ public sealed class DicomStreamReader : IDisposable
 
         if (frameCount == 1 && options.StopAtTag is { } stop && tag >= stop.Value)
         {
-            return Finish() || false;
+            return Finish();
         }
 
         // private data elements (gggg,xxee) of odd groups above 0008: the dictionary entry of their creator's block
@@ -701,7 +701,6 @@ public sealed class DicomStreamReader : IDisposable
             Tag = tag,
         });
         TokenType = DicomTokenType.SequenceStart;
-        VR = VR == DicomVR.SQ ? DicomVR.SQ : VR;
         Depth = frameCount - 2;
         TokenOffset = start;
         return true;
@@ -748,7 +747,7 @@ public sealed class DicomStreamReader : IDisposable
             _ => DicomTokenType.FragmentsEnd,
         };
         Tag = new DicomTag(frame.Tag);
-        Depth = frame.Kind == FrameKind.Item ? frameCount - 1 : frameCount - 1;
+        Depth = frameCount - 1;
         TokenOffset = offset;
         Length = 0;
         return true;
