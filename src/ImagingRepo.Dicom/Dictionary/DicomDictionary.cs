@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 
 namespace ImagingRepo.Dicom;
 
@@ -43,12 +44,12 @@ public static class DicomDictionary
     /// <param name="tag">The tag.</param>
     /// <param name="entry">The entry when the result is true.</param>
     /// <returns>True when the tag is known.</returns>
-    public static bool TryGetEntry(DicomTag tag, out DicomDictionaryEntry entry)
+    public static bool TryGetEntry(DicomTag tag, [NotNullWhen(true)] out DicomDictionaryEntry? entry)
     {
         var index = IndexOf(tag.Value);
         if (index < 0)
         {
-            entry = null!;
+            entry = null;
             return false;
         }
 

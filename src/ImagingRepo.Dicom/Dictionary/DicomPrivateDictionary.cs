@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 
 namespace ImagingRepo.Dicom;
 
@@ -39,10 +40,10 @@ public static class DicomPrivateDictionary
     /// <param name="tag">The private data element <c>(gggg,xxee)</c>, <c>xx</c> 10-FF.</param>
     /// <param name="entry">The entry when the result is true.</param>
     /// <returns>True when the dictionary knows the element.</returns>
-    public static bool TryGetEntry(string creator, DicomTag tag, out DicomPrivateDictionaryEntry entry)
+    public static bool TryGetEntry(string creator, DicomTag tag, [NotNullWhen(true)] out DicomPrivateDictionaryEntry? entry)
     {
         ArgumentNullException.ThrowIfNull(creator);
-        entry = null!;
+        entry = null;
         if (!tag.IsPrivateDataElement)
         {
             return false;
@@ -75,10 +76,10 @@ public static class DicomPrivateDictionary
     /// <param name="tag">The private data element <c>(gggg,xxee)</c>, <c>xx</c> 10-FF.</param>
     /// <param name="entry">The entry when the result is true.</param>
     /// <returns>True when the dataset has the block's creator and the dictionary knows the element.</returns>
-    public static bool TryGetEntry(DicomDataset dataset, DicomTag tag, out DicomPrivateDictionaryEntry entry)
+    public static bool TryGetEntry(DicomDataset dataset, DicomTag tag, [NotNullWhen(true)] out DicomPrivateDictionaryEntry? entry)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        entry = null!;
+        entry = null;
         return tag.PrivateCreatorTag is { } creatorTag && dataset.GetString(creatorTag) is { } creator && TryGetEntry(creator, tag, out entry);
     }
 
