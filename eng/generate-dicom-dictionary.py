@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the compact DICOM data dictionary and UID registry of ImagingRepo.Dicom.
+"""Generates the compact DICOM data dictionary, the keyword constants and the UID registry of ImagingRepo.Dicom.
 
 Usage: python3 eng/generate-dicom-dictionary.py <standard-folder> [<output-folder>]
 
@@ -8,6 +8,9 @@ pydicom_repeaters_dictionary.tsv, pydicom_uid_registry.tsv). The output is C# so
 facts packed into primitive spans (RVA data, no start-up cost) and one string pool each, written to
 src/ImagingRepo.Dicom/Dictionary/ unless another folder is given. Re-run it when a new edition of the
 standard is pulled in and commit the result.
+
+DicomTags.Generated.cs holds one DicomTags member per keyword of a non-retired, non-repeating attribute;
+DicomTagValues.Generated.cs holds the same tags as internal uint constants for switch statements and patterns.
 """
 import csv
 import os
@@ -55,6 +58,37 @@ def mask_of(group, element):
 
 def escape(text):
     return text.replace("\\", "\\\\").replace("\"", "\\\"")
+
+
+def xml_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def tag_text(value):
+    return f"({value >> 16:04X},{value & 0xFFFF:04X})"
+
+
+def write_keywords(out, header, exact):
+    """Writes DicomTags (public, one property per keyword) and DicomTagValues (internal constants)."""
+    current = [e for e in exact if not e[6] and e[4]]
+    with open(os.path.join(out, "DicomTags.Generated.cs"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(header)
+        f.write("namespace ImagingRepo.Dicom;\n\n")
+        f.write("public static partial class DicomTags\n{\n")
+        for e in current:
+            f.write(f"    /// <summary>{tag_text(e[0])} {xml_escape(e[5])}.</summary>\n")
+            f.write(f"    public static DicomTag {e[4]} => new(0x{e[0]:08X});\n")
+        f.write("}\n")
+    with open(os.path.join(out, "DicomTagValues.Generated.cs"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(header)
+        f.write("namespace ImagingRepo.Dicom;\n\n")
+        f.write("/// <summary>The members of <see cref=\"DicomTags\"/> as <c>0xGGGGEEEE</c> constants, for switch statements and patterns.</summary>\n")
+        f.write("internal static class DicomTagValues\n{\n")
+        for e in current:
+            f.write(f"    /// <summary>{tag_text(e[0])} {xml_escape(e[5])}.</summary>\n")
+            f.write(f"    public const uint {e[4]} = 0x{e[0]:08X};\n")
+        f.write("}\n")
+    return len(current)
 
 
 def read_tsv(path):
@@ -141,6 +175,8 @@ def main():
         f.write(f"    public const string Pool = \"{escape(pool_text).replace(chr(10), chr(92) + 'n').replace(chr(9), chr(92) + 't')}\";\n")
         f.write("}\n")
 
+    keywords = write_keywords(out, header, exact)
+
     uids = read_tsv(os.path.join(standard, "pydicom_uid_registry.tsv"))
     lines = []
     for row in uids:
@@ -155,7 +191,7 @@ def main():
         f.write("    /// <summary>uid TAB name TAB type TAB keyword TAB retired(Y/N), one entry per line.</summary>\n")
         f.write(f"    public const string Pool = \"{escape(uid_text).replace(chr(10), chr(92) + 'n').replace(chr(9), chr(92) + 't')}\";\n")
         f.write("}\n")
-    print(f"{len(exact)} exact tags, {len(masked)} repeating-group masks, {len(lines)} UIDs written to {out}")
+    print(f"{len(exact)} exact tags, {len(masked)} repeating-group masks, {keywords} keywords, {len(lines)} UIDs written to {out}")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ public sealed class DocsExamples : IDisposable
         dataset.TryGetDate(DicomTags.StudyDate, out DateOnly studyDate);
         dataset.TryGetDouble(DicomTags.PixelSpacing, 1, out double columnSpacing);
         dataset.TryGetInt32(DicomTags.Rows, out int rows);
-        dataset.TryGetPersonName(DicomTags.PatientName, out DicomPersonName person);
+        dataset.TryGetPersonName(DicomTags.PatientName, out DicomPersonName? person);
         foreach (var diagnostic in file.Diagnostics)
         {
             Console.WriteLine(diagnostic);                       // what the lenient reader worked around
@@ -50,7 +50,7 @@ public sealed class DocsExamples : IDisposable
         Assert.Equal(new DateOnly(2024, 3, 15), studyDate);
         Assert.Equal(0.5, columnSpacing);
         Assert.Equal(512, rows);
-        Assert.Equal("Müller", person.Alphabetic.FamilyName);
+        Assert.Equal("Müller", person?.Alphabetic.FamilyName);
     }
 
     [Fact]

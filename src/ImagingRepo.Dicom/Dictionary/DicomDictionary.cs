@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 
 namespace ImagingRepo.Dicom;
 
@@ -43,12 +44,12 @@ public static class DicomDictionary
     /// <param name="tag">The tag.</param>
     /// <param name="entry">The entry when the result is true.</param>
     /// <returns>True when the tag is known.</returns>
-    public static bool TryGetEntry(DicomTag tag, out DicomDictionaryEntry entry)
+    public static bool TryGetEntry(DicomTag tag, [NotNullWhen(true)] out DicomDictionaryEntry? entry)
     {
         var index = IndexOf(tag.Value);
         if (index < 0)
         {
-            entry = null!;
+            entry = null;
             return false;
         }
 
@@ -79,7 +80,7 @@ public static class DicomDictionary
             return tag.IsPrivateCreator ? DicomVR.LO : DicomVR.UN;
         }
 
-        if ((tag.Value & 0xFFFF) == 0)
+        if (tag.IsGroupLength)
         {
             return DicomVR.UL; // group length
         }
@@ -95,7 +96,7 @@ public static class DicomDictionary
     internal static DicomVR GetVR(DicomTag tag, out DicomVR second)
     {
         second = DicomVR.None;
-        if (tag.IsPrivate || (tag.Value & 0xFFFF) == 0)
+        if (tag.IsPrivate || tag.IsGroupLength)
         {
             return GetVR(tag);
         }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ImagingRepo.Dicom;
 
 /// <summary>One entry of the private data dictionary.</summary>
@@ -38,11 +40,11 @@ public static class DicomPrivateDictionary
     /// <param name="tag">The private data element <c>(gggg,xxee)</c>, <c>xx</c> 10-FF.</param>
     /// <param name="entry">The entry when the result is true.</param>
     /// <returns>True when the dictionary knows the element.</returns>
-    public static bool TryGetEntry(string creator, DicomTag tag, out DicomPrivateDictionaryEntry entry)
+    public static bool TryGetEntry(string creator, DicomTag tag, [NotNullWhen(true)] out DicomPrivateDictionaryEntry? entry)
     {
         ArgumentNullException.ThrowIfNull(creator);
-        entry = null!;
-        if (!tag.IsPrivate || tag.Element < 0x1000)
+        entry = null;
+        if (!tag.IsPrivateDataElement)
         {
             return false;
         }
@@ -74,10 +76,10 @@ public static class DicomPrivateDictionary
     /// <param name="tag">The private data element <c>(gggg,xxee)</c>, <c>xx</c> 10-FF.</param>
     /// <param name="entry">The entry when the result is true.</param>
     /// <returns>True when the dataset has the block's creator and the dictionary knows the element.</returns>
-    public static bool TryGetEntry(DicomDataset dataset, DicomTag tag, out DicomPrivateDictionaryEntry entry)
+    public static bool TryGetEntry(DicomDataset dataset, DicomTag tag, [NotNullWhen(true)] out DicomPrivateDictionaryEntry? entry)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        entry = null!;
+        entry = null;
         return tag.PrivateCreatorTag is { } creatorTag && dataset.GetString(creatorTag) is { } creator && TryGetEntry(creator, tag, out entry);
     }
 

@@ -23,15 +23,21 @@ public readonly struct DicomTag : IEquatable<DicomTag>, IComparable<DicomTag>
     /// <summary>The element number.</summary>
     public ushort Element => (ushort)Value;
 
+    /// <summary>True for tags of an odd group, including the odd groups up to 0007 that no standard or private element may use.</summary>
+    public bool IsOddGroup => (Group & 1) == 1;
+
     /// <summary>True for tags of odd groups above 0008 (private data elements and their creators).</summary>
-    public bool IsPrivate => (Group & 1) == 1 && Group > 0x0008;
+    public bool IsPrivate => IsOddGroup && Group > 0x0008;
+
+    /// <summary>True for a private data element <c>(gggg,xxyy)</c> of an odd group, <c>xx</c> from 10 to FF: one that belongs to the block of a private creator.</summary>
+    public bool IsPrivateDataElement => IsPrivate && Element >= 0x1000;
 
     /// <summary>True for a private creator element <c>(gggg,0010-00FF)</c> of an odd group.</summary>
     public bool IsPrivateCreator => IsPrivate && Element >= 0x0010 && Element <= 0x00FF;
 
     /// <summary>For a private data element <c>(gggg,xxyy)</c>, the tag of its creator <c>(gggg,00xx)</c>; otherwise null.</summary>
     public DicomTag? PrivateCreatorTag =>
-        IsPrivate && Element >= 0x1000 ? new DicomTag(Group, (ushort)(Element >> 8)) : null;
+        IsPrivateDataElement ? new DicomTag(Group, (ushort)(Element >> 8)) : null;
 
     /// <summary>True for a group length element <c>(gggg,0000)</c>.</summary>
     public bool IsGroupLength => Element == 0;
@@ -147,11 +153,11 @@ public readonly struct DicomTag : IEquatable<DicomTag>, IComparable<DicomTag>
     public static bool operator >=(DicomTag left, DicomTag right) => left.Value >= right.Value;
 
     /// <summary>Item <c>(FFFE,E000)</c>.</summary>
-    public static DicomTag Item => new(0xFFFEE000);
+    public static DicomTag Item => new(DicomTagValues.Item);
 
     /// <summary>Item Delimitation Item <c>(FFFE,E00D)</c>.</summary>
-    public static DicomTag ItemDelimitationItem => new(0xFFFEE00D);
+    public static DicomTag ItemDelimitationItem => new(DicomTagValues.ItemDelimitationItem);
 
     /// <summary>Sequence Delimitation Item <c>(FFFE,E0DD)</c>.</summary>
-    public static DicomTag SequenceDelimitationItem => new(0xFFFEE0DD);
+    public static DicomTag SequenceDelimitationItem => new(DicomTagValues.SequenceDelimitationItem);
 }

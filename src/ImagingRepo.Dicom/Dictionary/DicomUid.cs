@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 
 namespace ImagingRepo.Dicom;
 
@@ -37,10 +38,10 @@ public sealed record DicomUid(string Value, string Name, string Keyword, DicomUi
     /// <param name="uid">The UID text.</param>
     /// <param name="entry">The entry when the result is true.</param>
     /// <returns>True when registered.</returns>
-    public static bool TryGetRegistered(string uid, out DicomUid entry)
+    public static bool TryGetRegistered(string uid, [NotNullWhen(true)] out DicomUid? entry)
     {
         ArgumentNullException.ThrowIfNull(uid);
-        return (registry ??= Build()).TryGetValue(uid.TrimEnd('\0', ' '), out entry!);
+        return (registry ??= Build()).TryGetValue(uid.TrimEnd('\0', ' '), out entry);
     }
 
     /// <summary>

@@ -50,14 +50,14 @@ internal static class DicomDatasetReader
                 case DicomTokenType.SequenceStart:
                     var sequence = new DicomSequence(reader.Tag)
                     {
-                        HasUndefinedLength = reader.Length == 0xFFFFFFFF,
+                        HasUndefinedLength = reader.Length == DicomLengths.Undefined,
                         WasUnknownVR = reader.VR != DicomVR.SQ,
                     };
                     current.AddRead(sequence);
                     sequences.Push(sequence);
                     break;
                 case DicomTokenType.ItemStart:
-                    var item = new DicomDataset { Parent = current, HasUndefinedLength = reader.Length == 0xFFFFFFFF };
+                    var item = new DicomDataset { Parent = current, HasUndefinedLength = reader.Length == DicomLengths.Undefined };
                     sequences.Peek().Items.Add(item);
                     datasets.Push(current);
                     current = item;

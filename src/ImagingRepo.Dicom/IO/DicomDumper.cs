@@ -96,8 +96,8 @@ public static class DicomDumper
                     w.Tag(reader.Tag);
                     w.Ascii(reader.VR == DicomVR.UN ? " UN (Sequence read as implicit VR)"u8 : " SQ (Sequence)"u8);
                     w.PadTo(ValueColumn + (2 * depth));
-                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, 1 "u8 : "# "u8);
-                    if (reader.Length != 0xFFFFFFFF)
+                    w.Ascii(reader.Length == DicomLengths.Undefined ? "# u/l, 1 "u8 : "# "u8);
+                    if (reader.Length != DicomLengths.Undefined)
                     {
                         w.Number(reader.Length);
                         w.Ascii(", 1 "u8);
@@ -111,8 +111,8 @@ public static class DicomDumper
                     w.Indent(depth);
                     w.Ascii("(FFFE,E000) na (Item)"u8);
                     w.PadTo(ValueColumn + (2 * depth));
-                    w.Ascii(reader.Length == 0xFFFFFFFF ? "# u/l, 1 Item"u8 : "# "u8);
-                    if (reader.Length != 0xFFFFFFFF)
+                    w.Ascii(reader.Length == DicomLengths.Undefined ? "# u/l, 1 Item"u8 : "# "u8);
+                    if (reader.Length != DicomLengths.Undefined)
                     {
                         w.Number(reader.Length);
                         w.Ascii(", 1 Item"u8);

@@ -39,7 +39,7 @@ public sealed class DicomReadException : DicomException
     public DicomReadException(string source, long offset, DicomTag? tag, string problem, Exception? innerException = null)
         : base(Format(source, offset, tag, problem), innerException!)
     {
-        Source = source;
+        SourceName = source;
         Offset = offset;
         Tag = tag;
         Problem = problem;
@@ -66,8 +66,8 @@ public sealed class DicomReadException : DicomException
     {
     }
 
-    /// <summary>The file path or stream description.</summary>
-    public new string Source { get; }
+    /// <summary>The file path or stream description of the input (named so as not to hide <see cref="Exception.Source"/>).</summary>
+    public string SourceName { get; }
 
     /// <summary>The byte offset where the problem was found (in the inflated data for deflated files).</summary>
     public long Offset { get; }
@@ -104,29 +104,4 @@ public sealed record DicomDiagnostic(long Offset, DicomTag? Tag, string Message,
 {
     /// <inheritdoc />
     public override string ToString() => Tag is { } t ? $"offset {Offset}, {t}: {Message}" : $"offset {Offset}: {Message}";
-}
-
-/// <summary>How to read DICOM input.</summary>
-public sealed class DicomReadOptions
-{
-    /// <summary>The defaults: lenient, values of 64 KiB and more kept in the source.</summary>
-    public static DicomReadOptions Default { get; } = new();
-
-    /// <summary>
-    /// When true, every malformation that the lenient reader works around (see <see cref="DicomDiagnostic"/>) raises a
-    /// <see cref="DicomReadException"/> instead.
-    /// </summary>
-    public bool Strict { get; init; }
-
-    /// <summary>
-    /// Values of at least this many bytes are not read into memory but kept as <see cref="DicomValueReference"/>s into a
-    /// seekable source (default 64 KiB). Use <see cref="int.MaxValue"/> to load everything.
-    /// </summary>
-    public int LargeValueThreshold { get; init; } = 64 * 1024;
-
-    /// <summary>The deepest nesting of sequences accepted (default 64); deeper input is rejected rather than risking the stack.</summary>
-    public int MaxSequenceDepth { get; init; } = 64;
-
-    /// <summary>When set, reading stops before the first top-level element whose tag is not smaller (e.g. <see cref="DicomTags.PixelData"/> to read only the header).</summary>
-    public DicomTag? StopAtTag { get; init; }
 }

@@ -36,11 +36,11 @@ public enum DicomTokenType
 /// </summary>
 public sealed class DicomStreamReader : IDisposable
 {
-    private const uint UndefinedLength = 0xFFFFFFFF;
-    private const uint ItemTag = 0xFFFEE000;
-    private const uint ItemDelimiter = 0xFFFEE00D;
-    private const uint SequenceDelimiter = 0xFFFEE0DD;
-    private const uint PixelDataTag = 0x7FE00010;
+    private const uint UndefinedLength = DicomLengths.Undefined;
+    private const uint ItemTag = DicomTagValues.Item;
+    private const uint ItemDelimiter = DicomTagValues.ItemDelimitationItem;
+    private const uint SequenceDelimiter = DicomTagValues.SequenceDelimitationItem;
+    private const uint PixelDataTag = DicomTagValues.PixelData;
 
     private readonly DicomInput input;
 
@@ -370,11 +370,11 @@ public sealed class DicomStreamReader : IDisposable
 
         if (frameCount == 1 && options.StopAtTag is { } stop && tag >= stop.Value)
         {
-            return Finish() || false;
+            return Finish();
         }
 
         // private data elements (gggg,xxee) of odd groups above 0008: the dictionary entry of their creator's block
-        var privateEntry = (tag & 0x00010000) != 0 && (tag & 0xF000) != 0 && tag >> 16 > 0x0008 && privateBlockCount > 0
+        var privateEntry = privateBlockCount > 0 && new DicomTag(tag).IsPrivateDataElement
             ? FindPrivateEntry(tag)
             : -1;
         DicomVR vr;
@@ -466,13 +466,13 @@ public sealed class DicomStreamReader : IDisposable
             return PushSequence(ref top, tag, length, implicitContent, start, implicitContent ? false : top.BigEndian);
         }
 
-        if (tag == 0x00280103 && frameCount == 1 && length == 2 && input.Ensure(2))
+        if (tag == DicomTagValues.PixelRepresentation && frameCount == 1 && length == 2 && input.Ensure(2))
         {
             pixelRepresentation = ReadUInt16(input.Peek(2), top.BigEndian);
         }
 
         var read = ReadValue(ref top, length, vr, top.BigEndian);
-        if ((tag & 0x00010000) != 0 && (tag & 0xFF00) == 0 && (tag & 0xFF) >= 0x10 && tag >> 16 > 0x0008 && !HasValueReference)
+        if (new DicomTag(tag).IsPrivateCreator && !HasValueReference)
         {
             AddPrivateBlock(tag);
         }
@@ -701,7 +701,6 @@ public sealed class DicomStreamReader : IDisposable
             Tag = tag,
         });
         TokenType = DicomTokenType.SequenceStart;
-        VR = VR == DicomVR.SQ ? DicomVR.SQ : VR;
         Depth = frameCount - 2;
         TokenOffset = start;
         return true;
@@ -748,7 +747,7 @@ public sealed class DicomStreamReader : IDisposable
             _ => DicomTokenType.FragmentsEnd,
         };
         Tag = new DicomTag(frame.Tag);
-        Depth = frame.Kind == FrameKind.Item ? frameCount - 1 : frameCount - 1;
+        Depth = frameCount - 1;
         TokenOffset = offset;
         Length = 0;
         return true;
@@ -963,11 +962,11 @@ public sealed class DicomStreamReader : IDisposable
             var value = input.Peek((int)length).ToArray();
             input.Advance((int)length);
             FileMetaInformation.Add(new DicomValueElement(new DicomTag(tag), vr, value));
-            if (tag == 0x00020000 && length == 4)
+            if (tag == DicomTagValues.FileMetaInformationGroupLength && length == 4)
             {
                 declaredEnd = input.Position + BinaryPrimitives.ReadUInt32LittleEndian(value);
             }
-            else if (tag == 0x00020010)
+            else if (tag == DicomTagValues.TransferSyntaxUID)
             {
                 transferSyntax = Encoding.ASCII.GetString(value).TrimEnd('\0', ' ');
             }

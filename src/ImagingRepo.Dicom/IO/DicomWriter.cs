@@ -23,7 +23,7 @@ public sealed class DicomWriteOptions
 /// </summary>
 public static class DicomWriter
 {
-    private const uint UndefinedLength = 0xFFFFFFFF;
+    private const uint UndefinedLength = DicomLengths.Undefined;
 
     /// <summary>The File Meta Information Version written into every Part 10 file (PS3.10 7.1): 00\01.</summary>
     private static readonly byte[] FileMetaInformationVersion = [0x00, 0x01];
@@ -172,7 +172,7 @@ public static class DicomWriter
                     foreach (var fragment in fragments.Fragments)
                     {
                         var padded = (fragment.Length + 1) & ~1L;
-                        WriteItemHeader(output, 0xFFFEE000, (uint)padded);
+                        WriteItemHeader(output, DicomTagValues.Item, (uint)padded);
                         output.Flush();
                         if (fragment.Reference is { } reference)
                         {
@@ -190,7 +190,7 @@ public static class DicomWriter
                         }
                     }
 
-                    WriteItemHeader(output, 0xFFFEE0DD, 0);
+                    WriteItemHeader(output, DicomTagValues.SequenceDelimitationItem, 0);
                     break;
                 case DicomValueElement value:
                     WriteValueElement(output, value);
@@ -246,17 +246,17 @@ public static class DicomWriter
             {
                 var item = items[i];
                 var itemUndefined = explicitLengths is { } f ? !f : item.HasUndefinedLength;
-                WriteItemHeader(output, 0xFFFEE000, itemUndefined ? UndefinedLength : (uint)MeasureDataset(item));
+                WriteItemHeader(output, DicomTagValues.Item, itemUndefined ? UndefinedLength : (uint)MeasureDataset(item));
                 WriteDataset(output, item);
                 if (itemUndefined)
                 {
-                    WriteItemHeader(output, 0xFFFEE00D, 0);
+                    WriteItemHeader(output, DicomTagValues.ItemDelimitationItem, 0);
                 }
             }
 
             if (undefined)
             {
-                WriteItemHeader(output, 0xFFFEE0DD, 0);
+                WriteItemHeader(output, DicomTagValues.SequenceDelimitationItem, 0);
             }
         }
 

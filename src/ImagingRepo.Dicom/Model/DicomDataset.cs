@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -83,10 +84,10 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <param name="tag">The tag.</param>
     /// <param name="element">The element when the result is true.</param>
     /// <returns>True when present.</returns>
-    public bool TryGetElement(DicomTag tag, out DicomElement element)
+    public bool TryGetElement(DicomTag tag, [NotNullWhen(true)] out DicomElement? element)
     {
         var index = IndexOf(tag);
-        element = index >= 0 ? elements[index] : null!;
+        element = index >= 0 ? elements[index] : null;
         return index >= 0;
     }
 
@@ -223,11 +224,11 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <param name="tag">The tag.</param>
     /// <param name="value">The text when the result is true.</param>
     /// <returns>True when the element is present with a value element.</returns>
-    public bool TryGetString(DicomTag tag, out string value)
+    public bool TryGetString(DicomTag tag, [NotNullWhen(true)] out string? value)
     {
         if (this[tag] is not DicomValueElement element)
         {
-            value = null!;
+            value = null;
             return false;
         }
 
@@ -433,7 +434,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
         value = default;
         var values = GetStrings(tag);
         TimeSpan? defaultOffset = null;
-        if (GetString(new DicomTag(0x00080201)) is { Length: 5 } offsetText && DicomValueParser.TryParseOffset(offsetText, out var parsed))
+        if (GetString(DicomTags.TimezoneOffsetFromUTC) is { Length: 5 } offsetText && DicomValueParser.TryParseOffset(offsetText, out var parsed))
         {
             defaultOffset = parsed;
         }
@@ -445,10 +446,10 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <param name="tag">The tag.</param>
     /// <param name="value">The name when the result is true.</param>
     /// <returns>True when present.</returns>
-    public bool TryGetPersonName(DicomTag tag, out DicomPersonName value)
+    public bool TryGetPersonName(DicomTag tag, [NotNullWhen(true)] out DicomPersonName? value)
     {
         var values = GetStrings(tag);
-        value = values.Length > 0 ? DicomPersonName.Parse(values[0]) : null!;
+        value = values.Length > 0 ? DicomPersonName.Parse(values[0]) : null;
         return values.Length > 0;
     }
 
@@ -490,9 +491,9 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     /// <param name="tag">The tag.</param>
     /// <param name="sequence">The sequence when the result is true.</param>
     /// <returns>True when present as a sequence.</returns>
-    public bool TryGetSequence(DicomTag tag, out DicomSequence sequence)
+    public bool TryGetSequence(DicomTag tag, [NotNullWhen(true)] out DicomSequence? sequence)
     {
-        sequence = (this[tag] as DicomSequence)!;
+        sequence = this[tag] as DicomSequence;
         return sequence is not null;
     }
 

@@ -311,7 +311,7 @@ public sealed class ManifestRenderer
             Command = spec.Command.Count > 0 ? spec.Command.ToList() : null,
             Args = spec.Arguments.Count > 0 ? spec.Arguments.ToList() : null,
             WorkingDir = c.HomePath,
-            Env = BuildEnvironment(spec, common),
+            Env = BuildEnvironment(spec),
             Resources = BuildResources(spec, common.Flavor),
             VolumeMounts = mounts,
         };
@@ -349,7 +349,7 @@ public sealed class ManifestRenderer
             : new V1Volume { Name = name, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim, ReadOnlyProperty = true } };
     }
 
-    private List<V1EnvVar> BuildEnvironment(WorkloadSpec spec, Common common)
+    private List<V1EnvVar> BuildEnvironment(WorkloadSpec spec)
     {
         var c = _options.Conventions;
         var env = new List<V1EnvVar>(4 + spec.Environment.Count)
@@ -391,7 +391,6 @@ public sealed class ManifestRenderer
             env.Add(new V1EnvVar { Name = key, Value = value });
         }
 
-        _ = common;
         return env;
     }
 

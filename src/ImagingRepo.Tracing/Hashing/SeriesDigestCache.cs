@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -36,9 +37,9 @@ public sealed class SeriesDigestCache
         }
     }
 
-    internal bool TryGet(Key key, out SeriesDigest digest)
+    internal bool TryGet(Key key, [NotNullWhen(true)] out SeriesDigest? digest)
     {
-        if (_entries.TryGetValue(key.Value, out digest!))
+        if (_entries.TryGetValue(key.Value, out digest))
         {
             Interlocked.Increment(ref _hits);
             return true;

@@ -20,7 +20,7 @@ public sealed class BrokenCorpusFilesTests
             }
             catch (DicomReadException e)
             {
-                Assert.Equal(entry.Path, e.Source);
+                Assert.Equal(entry.Path, e.SourceName);
                 outcomes.Add($"{entry.Name}: {e.Problem}");
             }
         }

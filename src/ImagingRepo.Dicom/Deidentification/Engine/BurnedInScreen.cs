@@ -11,12 +11,12 @@ internal static class BurnedInScreen
     /// <summary>The reason the instance is at risk, or null when it is not.</summary>
     public static string? Assess(DicomDataset dataset)
     {
-        if (!dataset.Contains(new DicomTag(0x7FE00010)) && !dataset.Contains(new DicomTag(0x7FE00008)) && !dataset.Contains(new DicomTag(0x7FE00009)))
+        if (!dataset.Contains(DicomTags.PixelData) && !dataset.Contains(DicomTags.FloatPixelData) && !dataset.Contains(DicomTags.DoubleFloatPixelData))
         {
             return null; // no pixels, nothing burned in
         }
 
-        var burnedIn = dataset.GetString(new DicomTag(0x00280301))?.Trim();
+        var burnedIn = dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim();
         if (string.Equals(burnedIn, "YES", StringComparison.OrdinalIgnoreCase))
         {
             return "Burned In Annotation (0028,0301) is YES";
@@ -27,19 +27,19 @@ internal static class BurnedInScreen
             return null; // the modality vouches for clean pixels
         }
 
-        var modality = dataset.GetString(new DicomTag(0x00080060))?.Trim();
+        var modality = dataset.GetString(DicomTags.Modality)?.Trim();
         if (string.Equals(modality, "US", StringComparison.OrdinalIgnoreCase))
         {
             return "ultrasound without Burned In Annotation (0028,0301): ultrasound images usually carry burned-in text";
         }
 
-        var sopClass = dataset.GetString(new DicomTag(0x00080016))?.Trim('\0', ' ');
+        var sopClass = dataset.GetString(DicomTags.SOPClassUID)?.Trim('\0', ' ');
         if (sopClass is not null && sopClass.StartsWith(SecondaryCapturePrefix, StringComparison.Ordinal))
         {
             return "secondary capture without Burned In Annotation (0028,0301): screen captures may show identifying text";
         }
 
-        var imageType = dataset.GetString(new DicomTag(0x00080008));
+        var imageType = dataset.GetString(DicomTags.ImageType);
         if (imageType is not null)
         {
             var values = imageType.Split('\\');

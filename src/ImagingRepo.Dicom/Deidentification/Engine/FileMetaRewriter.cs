@@ -17,12 +17,12 @@ internal static class FileMetaRewriter
         meta.SetString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, newSop);
 
         // the sending AE title and private meta information could identify the source
-        meta.Remove(new DicomTag(0x00020016));
-        meta.Remove(new DicomTag(0x00020017));
-        meta.Remove(new DicomTag(0x00020018));
-        meta.Remove(new DicomTag(0x00020100));
-        meta.Remove(new DicomTag(0x00020102));
-        meta.Remove(new DicomTag(0x00020012));
-        meta.Remove(new DicomTag(0x00020013));
+        meta.Remove(DicomTags.SourceApplicationEntityTitle);
+        meta.Remove(DicomTags.SendingApplicationEntityTitle);
+        meta.Remove(DicomTags.ReceivingApplicationEntityTitle);
+        meta.Remove(DicomTags.PrivateInformationCreatorUID);
+        meta.Remove(DicomTags.PrivateInformation);
+        meta.Remove(DicomTags.ImplementationClassUID);
+        meta.Remove(DicomTags.ImplementationVersionName);
     }
 }

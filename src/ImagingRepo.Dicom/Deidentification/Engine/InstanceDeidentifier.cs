@@ -10,20 +10,22 @@ namespace ImagingRepo.Dicom.Deidentification;
 internal sealed class InstanceDeidentifier
 {
     private const string DummyText = "DEIDENTIFIED";
-    private const uint SopInstanceUid = 0x00080018;
+
+    // Overlay Data (60xx,3000) of the first overlay group: the profile has one rule for all repeating groups 6000-601E
+    private const uint OverlayDataOfFirstGroup = 0x60003000;
     private static readonly uint CodeMeaning = DicomTags.CodeMeaning.Value;
 
     // Items of these sequences hold vocabulary (concept names, units, anatomy): their codes are kept when the
     // enclosing content is replaced by dummies, so a structured report keeps its meaning-free skeleton.
     private static readonly HashSet<uint> VocabularySequences =
     [
-        0x0040A043, // Concept Name Code Sequence
-        0x0040A168, // Concept Code Sequence
-        0x004008EA, // Measurement Units Code Sequence
-        0x0040A195, // Modifier Code Sequence
-        0x0040A170, // Purpose of Reference Code Sequence
-        0x00082218, // Anatomic Region Sequence
-        0x00089215, // Derivation Code Sequence
+        DicomTagValues.ConceptNameCodeSequence,
+        DicomTagValues.ConceptCodeSequence,
+        DicomTagValues.MeasurementUnitsCodeSequence,
+        DicomTagValues.ModifierCodeSequence,
+        DicomTagValues.PurposeOfReferenceCodeSequence,
+        DicomTagValues.AnatomicRegionSequence,
+        DicomTagValues.DerivationCodeSequence,
     ];
 
     private readonly ProfileRules _rules;
@@ -56,10 +58,10 @@ internal sealed class InstanceDeidentifier
     public InstanceReport Apply(DicomDataset dataset, bool pixelsCleaned = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        var patientKey = (dataset.GetString(new DicomTag(ProfileRules.PatientId)) ?? "").Trim();
+        var patientKey = (dataset.GetString(DicomTags.PatientID) ?? "").Trim();
         if (patientKey.Length == 0)
         {
-            patientKey = (dataset.GetString(new DicomTag(ProfileRules.PatientName)) ?? "").Trim();
+            patientKey = (dataset.GetString(DicomTags.PatientName) ?? "").Trim();
         }
 
         var state = new State(patientKey)
@@ -76,7 +78,7 @@ internal sealed class InstanceDeidentifier
         }
 
         Process(dataset, Mode.Normal, 0, 0, state);
-        if (_rules.RuleFor(0x60003000).Kind == ElementActionKind.Remove)
+        if (_rules.RuleFor(OverlayDataOfFirstGroup).Kind == ElementActionKind.Remove)
         {
             RemoveOverlayGroups(dataset, state);
         }
@@ -132,7 +134,7 @@ internal sealed class InstanceDeidentifier
         {
             var element = dataset.ElementAt(i);
             var tag = element.Tag.Value;
-            if ((tag & 0xFFFF) == 0 && tag >> 16 != 0x0002)
+            if (element.Tag.IsGroupLength && element.Tag.Group != 0x0002)
             {
                 // group lengths go stale once values change; they are retired and optional
                 dataset.Remove(element.Tag);
@@ -140,7 +142,7 @@ internal sealed class InstanceDeidentifier
                 continue;
             }
 
-            if ((tag & 0x00010000) != 0 && (tag >> 16) > 8 && (tag & 0xFFFF) < 0x1000)
+            if (element.Tag.IsPrivate && !element.Tag.IsPrivateDataElement)
             {
                 hasPrivate = true; // private creators and reserved elements are settled after their blocks
                 continue;
@@ -225,7 +227,7 @@ internal sealed class InstanceDeidentifier
 
             case ElementActionKind.ReplaceUid when element.VR == DicomVR.UI && element is DicomValueElement value:
                 // an instance's own UID recurs only in references to it, elsewhere: not worth remembering
-                dataset.SetString(tag, DicomVR.UI, ReplaceUids(dataset.DecodeString(value), remember: depth > 0 || tag.Value != SopInstanceUid));
+                dataset.SetString(tag, DicomVR.UI, ReplaceUids(dataset.DecodeString(value), remember: depth > 0 || tag.Value != DicomTagValues.SOPInstanceUID));
                 return true;
 
             case ElementActionKind.Dummy or ElementActionKind.ReplaceUid:
@@ -315,7 +317,8 @@ internal sealed class InstanceDeidentifier
         }
 
         var tag = element.Tag.Value;
-        var isCode = tag is 0x00080100 or 0x00080102 or 0x00080103 or 0x00080104 or 0x00080119 or 0x00080120;
+        var isCode = tag is DicomTagValues.CodeValue or DicomTagValues.CodingSchemeDesignator or DicomTagValues.CodingSchemeVersion
+            or DicomTagValues.CodeMeaning or DicomTagValues.LongCodeValue or DicomTagValues.URNCodeValue;
         if (mode == Mode.DummyContent)
         {
             if (isCode && VocabularySequences.Contains(parentSequence))
@@ -498,30 +501,15 @@ internal sealed class InstanceDeidentifier
 
     private bool IsSafePrivate(DicomDataset dataset, DicomTag tag)
     {
-        var allow = _rules.Policy.PrivateAllowList;
-        if (allow.Count == 0 || tag.Element < 0x1000)
+        var allow = _rules.SafePrivate;
+        // not PrivateCreatorTag: the profile's private rule covers every odd group, also the illegal ones up to 0007
+        if (allow.IsEmpty || tag.Element < 0x1000)
         {
             return false;
         }
 
         var creator = dataset.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)))?.Trim();
-        if (string.IsNullOrEmpty(creator))
-        {
-            return false;
-        }
-
-        var offset = tag.Element & 0xFF;
-        foreach (var entry in allow)
-        {
-            if (string.Equals(entry.Creator.Trim(), creator, StringComparison.OrdinalIgnoreCase)
-                && entry.TryGetElementOffset(out var allowed) && allowed == offset
-                && (entry.Group is null || (DeidentificationPolicy.TryParseHex16(entry.Group, out var group) && group == tag.Group)))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return !string.IsNullOrEmpty(creator) && allow.Contains(creator, tag);
     }
 
     private static void RemoveUnusedPrivateCreators(DicomDataset dataset, State state)
@@ -529,7 +517,7 @@ internal sealed class InstanceDeidentifier
         for (var i = 0; i < dataset.Count; i++)
         {
             var tag = dataset.ElementAt(i).Tag;
-            if ((tag.Group & 1) == 0 || tag.Group <= 8 || tag.Element >= 0x1000)
+            if (!tag.IsPrivate || tag.IsPrivateDataElement)
             {
                 continue;
             }
@@ -574,15 +562,15 @@ internal sealed class InstanceDeidentifier
     {
         var codes = DeidentificationMethodCode.For(options, pixelsCleaned).ToArray();
         var attributes = new DicomDataset();
-        attributes.SetString(new DicomTag(0x00120062), DicomVR.CS, "YES");
-        attributes.SetString(new DicomTag(0x00120063), DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
-        var sequence = new DicomSequence(new DicomTag(0x00120064));
+        attributes.SetString(DicomTags.PatientIdentityRemoved, DicomVR.CS, "YES");
+        attributes.SetString(DicomTags.DeidentificationMethod, DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
+        var sequence = new DicomSequence(DicomTags.DeidentificationMethodCodeSequence);
         foreach (var code in codes)
         {
             var item = new DicomDataset();
-            item.SetString(new DicomTag(0x00080100), DicomVR.SH, code.Value);
-            item.SetString(new DicomTag(0x00080102), DicomVR.SH, DeidentificationMethodCode.SchemeDesignator);
-            item.SetString(new DicomTag(0x00080104), DicomVR.LO, code.Meaning);
+            item.SetString(DicomTags.CodeValue, DicomVR.SH, code.Value);
+            item.SetString(DicomTags.CodingSchemeDesignator, DicomVR.SH, DeidentificationMethodCode.SchemeDesignator);
+            item.SetString(DicomTags.CodeMeaning, DicomVR.LO, code.Meaning);
             sequence.Items.Add(item);
         }
 
@@ -590,10 +578,10 @@ internal sealed class InstanceDeidentifier
         var temporal = (options & DeidentificationOptions.RetainLongitudinalModifiedDates) != 0 ? "MODIFIED"
             : (options & DeidentificationOptions.RetainLongitudinalFullDates) != 0 ? "UNMODIFIED"
             : "REMOVED";
-        attributes.SetString(new DicomTag(0x00280303), DicomVR.CS, temporal);
+        attributes.SetString(DicomTags.LongitudinalTemporalInformationModified, DicomVR.CS, temporal);
         if (pixelsCleaned)
         {
-            attributes.SetString(new DicomTag(0x00280301), DicomVR.CS, "NO");
+            attributes.SetString(DicomTags.BurnedInAnnotation, DicomVR.CS, "NO");
         }
 
         return attributes;

@@ -86,7 +86,7 @@ internal sealed class InstancePreparer
             return false;
         }
 
-        var modality = dataset.GetString(new DicomTag(0x00080060))?.Trim();
+        var modality = dataset.GetString(DicomTags.Modality)?.Trim();
         return modality is not null && _policy.BurnedIn.AllowModalities.Contains(modality, StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -12,15 +12,15 @@ internal static class PixelMaskMatcher
     /// </summary>
     public static (bool Cleaned, string? Problem) Apply(IReadOnlyList<PixelMaskRule> rules, DicomDataset dataset)
     {
-        if (rules.Count == 0 || dataset[new DicomTag(0x7FE00010)] is not { } pixels)
+        if (rules.Count == 0 || dataset[DicomTags.PixelData] is not { } pixels)
         {
             return (false, null);
         }
 
-        var modality = dataset.GetString(new DicomTag(0x00080060))?.Trim();
-        var manufacturer = dataset.GetString(new DicomTag(0x00080070))?.Trim();
-        dataset.TryGetInt32(new DicomTag(0x00280010), out var rows);
-        dataset.TryGetInt32(new DicomTag(0x00280011), out var columns);
+        var modality = dataset.GetString(DicomTags.Modality)?.Trim();
+        var manufacturer = dataset.GetString(DicomTags.Manufacturer)?.Trim();
+        dataset.TryGetInt32(DicomTags.Rows, out var rows);
+        dataset.TryGetInt32(DicomTags.Columns, out var columns);
         var rectangles = new List<PixelRectangle>();
         foreach (var rule in rules)
         {
@@ -43,9 +43,9 @@ internal static class PixelMaskMatcher
             return (false, "a pixel mask rule matches but the pixel data is compressed; only uncompressed pixel data can be masked");
         }
 
-        dataset.TryGetInt32(new DicomTag(0x00280100), out var bitsAllocated);
-        dataset.TryGetInt32(new DicomTag(0x00280002), out var samples);
-        dataset.TryGetInt32(new DicomTag(0x00280006), out var planar);
+        dataset.TryGetInt32(DicomTags.BitsAllocated, out var bitsAllocated);
+        dataset.TryGetInt32(DicomTags.SamplesPerPixel, out var samples);
+        dataset.TryGetInt32(DicomTags.PlanarConfiguration, out var planar);
         var mask = PixelMask.TryCreate(rows, columns, bitsAllocated, samples == 0 ? 1 : samples, planar, rectangles, out var reason);
         if (mask is null)
         {

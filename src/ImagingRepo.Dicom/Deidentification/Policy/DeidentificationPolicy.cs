@@ -192,12 +192,12 @@ public sealed record DeidentificationPolicy
         for (var i = 0; i < Overrides.Count; i++)
         {
             var o = Overrides[i];
-            if (!TryParseTag(o.Tag, out var tag))
+            if (!DicomTag.TryParse(o.Tag, out var tag))
             {
                 throw new DeidentificationPolicyException($"{source}: overrides[{i}].tag '{o.Tag}' is not a tag like (0008,1030).");
             }
 
-            if (!seen.Add(tag))
+            if (!seen.Add(tag.Value))
             {
                 throw new DeidentificationPolicyException($"{source}: overrides[{i}]: {o.Tag} is overridden twice.");
             }
@@ -208,7 +208,7 @@ public sealed record DeidentificationPolicy
                     $"{source}: overrides[{i}] ({o.Tag}): 'value' is required with action replace and only there.");
             }
 
-            if (tag >> 16 is 0x0002 or 0xFFFE || tag is 0x7FE00010)
+            if (tag.Group is 0x0002 or 0xFFFE || tag == DicomTags.PixelData)
             {
                 throw new DeidentificationPolicyException(
                     $"{source}: overrides[{i}]: {o.Tag} (file meta, item or pixel data) cannot be overridden.");
@@ -229,7 +229,7 @@ public sealed record DeidentificationPolicy
                     $"{source}: privateAllowList[{i}].element '{p.Element}' must be the element byte within the block, 0x00-0xFF.");
             }
 
-            if (p.Group is not null && (!TryParseHex16(p.Group, out var group) || (group & 1) == 0 || group <= 8))
+            if (p.Group is not null && (!TryParseHex16(p.Group, out var group) || !new DicomTag((ushort)group, 0).IsPrivate))
             {
                 throw new DeidentificationPolicyException($"{source}: privateAllowList[{i}].group '{p.Group}' is not an odd group above 0008.");
             }
@@ -261,35 +261,6 @@ public sealed record DeidentificationPolicy
         }
     }
 
-    internal static bool TryParseTag(string? text, out uint tag)
-    {
-        tag = 0;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        Span<char> digits = stackalloc char[8];
-        var count = 0;
-        foreach (var c in text.AsSpan().Trim())
-        {
-            if (c is '(' or ')' or ',' or ' ')
-            {
-                continue;
-            }
-
-            if (count == 8 || !char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-
-            digits[count++] = c;
-        }
-
-        return count == 8 && uint.TryParse(digits, System.Globalization.NumberStyles.AllowHexSpecifier,
-            System.Globalization.CultureInfo.InvariantCulture, out tag);
-    }
-
     internal static bool TryParseHex16(string text, out int value)
     {
         var span = text.AsSpan().Trim();
@@ -317,7 +288,7 @@ public enum OverrideAction
 }
 
 /// <summary>A per-attribute override of the profile.</summary>
-/// <param name="Tag">The tag as <c>(gggg,eeee)</c> or <c>ggggeeee</c>.</param>
+/// <param name="Tag">The tag as <c>(gggg,eeee)</c> or <c>ggggeeee</c>, or a keyword of the data dictionary (<see cref="DicomTag.TryParse"/>).</param>
 /// <param name="Action">What to do.</param>
 /// <param name="Value">The new value (string form, backslash between values) for <see cref="OverrideAction.Replace"/>.</param>
 public sealed record AttributeOverride(string Tag, OverrideAction Action, string? Value = null);

@@ -34,7 +34,7 @@ public static class ConfidentialityProfile
             return true;
         }
 
-        if ((tag & 0x00010000u) != 0)
+        if (new DicomTag(tag).IsOddGroup)
         {
             row = ConfidentialityProfileTable.PrivateAttributes;
             return true;

@@ -7,6 +7,9 @@ namespace ImagingRepo.Dicom.Deidentification;
 /// </remarks>
 public readonly record struct ProfileRow
 {
+    // the mask of a row for one attribute: every bit of the tag must match
+    private const uint ExactMask = 0xFFFFFFFF;
+
     /// <summary>Creates a row.</summary>
     /// <param name="tag">The tag (group in the high 16 bits), with the masked-out digits zero.</param>
     /// <param name="mask">Which bits of a tag must equal <paramref name="tag"/>.</param>
@@ -49,7 +52,7 @@ public readonly record struct ProfileRow
     public DeidentificationOptions CleanUnder { get; }
 
     /// <summary>True when the row covers a repeating group rather than one attribute.</summary>
-    public bool IsMasked => Mask != 0xFFFFFFFFu;
+    public bool IsMasked => Mask != ExactMask;
 
     /// <summary>True when <paramref name="tag"/> falls under this row.</summary>
     public bool Matches(uint tag) => (tag & Mask) == Tag;

@@ -16,9 +16,6 @@ namespace ImagingRepo.Dicom.Deidentification;
 /// </remarks>
 internal sealed class ProfileRules
 {
-    public const uint PatientName = 0x00100010;
-    public const uint PatientId = 0x00100020;
-
     private readonly FrozenDictionary<uint, ElementRule> _explicit;
     private readonly FrozenDictionary<uint, ElementRule> _overrides;
     private readonly (uint Tag, uint Mask, ElementRule Rule)[] _masked;
@@ -32,6 +29,7 @@ internal sealed class ProfileRules
         ArgumentNullException.ThrowIfNull(policy);
         Policy = policy;
         Options = policy.Options;
+        SafePrivate = new SafePrivateLookup(policy.PrivateAllowList);
 
         var rows = new Dictionary<uint, ElementRule>(ConfidentialityProfile.Rows.Count);
         var masked = new List<(uint, uint, ElementRule)>();
@@ -59,15 +57,15 @@ internal sealed class ProfileRules
         }
 
         // Patient identity becomes keyed pseudonyms rather than empty values, so one patient's studies stay together.
-        rows[PatientId] = new ElementRule(ElementActionKind.PseudonymPatientId);
-        rows[PatientName] = new ElementRule(ElementActionKind.PseudonymPatientName);
-        byIodType.Remove(PatientId);
+        rows[DicomTagValues.PatientID] = new ElementRule(ElementActionKind.PseudonymPatientId);
+        rows[DicomTagValues.PatientName] = new ElementRule(ElementActionKind.PseudonymPatientName);
+        byIodType.Remove(DicomTagValues.PatientID);
 
         var overrides = new Dictionary<uint, ElementRule>();
         foreach (var o in policy.Overrides)
         {
-            DeidentificationPolicy.TryParseTag(o.Tag, out var tag);
-            overrides[tag] = o.Action switch
+            DicomTag.TryParse(o.Tag, out var tag);
+            overrides[tag.Value] = o.Action switch
             {
                 OverrideAction.Keep => ElementRule.Keep,
                 OverrideAction.Remove => new ElementRule(ElementActionKind.Remove),
@@ -90,6 +88,9 @@ internal sealed class ProfileRules
 
     public DeidentificationPolicy Policy { get; }
 
+    /// <summary>The policy's private allow-list, parsed once.</summary>
+    public SafePrivateLookup SafePrivate { get; }
+
     public DeidentificationOptions Options { get; }
 
     public bool HasOverrides => _overrides.Count > 0;
@@ -110,7 +111,7 @@ internal sealed class ProfileRules
             return rule;
         }
 
-        if ((tag & 0x00010000u) != 0)
+        if (new DicomTag(tag).IsOddGroup)
         {
             return _private;
         }
