@@ -59,15 +59,32 @@ static async Task<int> RunAsync(string folder)
     Console.WriteLine($"working folder: {root}");
     Console.WriteLine();
 
-    // 1. De-identify a study (PS3.15 Basic Profile, keyed pseudonyms) into the data lake.
+    // 1. De-identify the hospital's export into the data lake (PS3.15 Basic Profile, keyed pseudonyms) as one library
+    //    run, the same DeidentificationRun the CLI's deid calls: the export's README is ignored, a file sent twice is
+    //    reported as a duplicate instead of being written twice, and no output keeps the input's 128-byte preamble.
     var sourceFiles = SyntheticStudy.Write(hospital, series: 2, instancesPerSeries: 3);
-    var engine = new DeidentificationEngine(DeidentificationKey.Generate());
-    var results = new System.Collections.Concurrent.ConcurrentBag<DeidentificationResult>();
-    engine.DeidentifyFiles(sourceFiles, lake, results.Add); // in parallel, receipts hashed four files at a time
-    var written = results.Where(r => r.Status == DeidentificationStatus.Deidentified).ToList();
-    var leaked = written.Count(r => File.ReadAllText(r.OutputPath!).Contains(SyntheticStudy.PatientName, StringComparison.Ordinal));
-    Console.WriteLine($"1. de-identified {written.Count} of {sourceFiles.Count} instances into the data lake " +
-                      $"({results.Count(r => r.Status == DeidentificationStatus.Failed)} failed, patient name found in {leaked} outputs)");
+    foreach (var source in sourceFiles)
+    {
+        // what real sending systems leave in the preamble, out of reach of every attribute rule
+        using var file = File.OpenWrite(source);
+        file.Write("SENDER=HOSPITAL_PACS_AE STATION=CT-ROOM-2"u8);
+    }
+
+    File.Copy(sourceFiles[0], Path.Combine(hospital, "resent.dcm"));
+    File.WriteAllText(Path.Combine(hospital, "README.txt"), "Exported by the PACS");
+    var deidentification = await new DeidentificationRun(new DeidentificationRunOptions
+    {
+        Inputs = [hospital],
+        OutputRoot = lake,
+        Key = DeidentificationKey.Generate(),
+    }).RunAsync();
+    var outputs = Directory.GetFiles(lake, "*.dcm", SearchOption.AllDirectories);
+    var leaked = outputs.Count(p => File.ReadAllText(p).Contains(SyntheticStudy.PatientName, StringComparison.Ordinal));
+    Console.WriteLine($"1. de-identified {deidentification.Deidentified} of {sourceFiles.Count} instances into the data lake " +
+                      $"({deidentification.Failures.Count} failed, patient name found in {leaked} outputs, " +
+                      $"{outputs.Count(HasZeroedPreamble)} with a zeroed preamble)");
+    Console.WriteLine($"   skipped {deidentification.Duplicates.Count} duplicate and ignored {deidentification.Ignored} non-DICOM file; " +
+                      $"receipts in {Path.GetRelativePath(root, deidentification.ReceiptsPath)}");
     var subject = Directory.GetDirectories(lake).Single();
     Console.WriteLine($"   subject {Path.GetFileName(subject)}, study {Path.GetFileName(Directory.GetDirectories(subject).Single())[..12]}…");
 
@@ -124,5 +141,13 @@ static async Task<int> RunAsync(string folder)
     Console.WriteLine("Embedded defaults used: SQLite outbox, local folder as data lake, local hash-chained ledger, manifests rendered not submitted.");
     Console.WriteLine("Inference (ONNX Runtime) is not part of this release yet.");
     Console.WriteLine("Done.");
-    return leaked == 0 && written.Count == sourceFiles.Count && violations.Count == 0 ? 0 : 1;
+    return leaked == 0 && deidentification.Deidentified == sourceFiles.Count && violations.Count == 0 ? 0 : 1;
+}
+
+static bool HasZeroedPreamble(string path)
+{
+    Span<byte> preamble = stackalloc byte[DeidentificationPolicy.PreambleLength];
+    using var file = File.OpenRead(path);
+    file.ReadExactly(preamble);
+    return !preamble.ContainsAnyExcept((byte)0);
 }

@@ -75,6 +75,8 @@ public sealed class QuickstartTests : IDisposable
         var second = Quickstart(folder);
         Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
         Assert.Contains("Done.", second.Stdout, StringComparison.Ordinal);
+        Assert.Contains("patient name found in 0 outputs, 6 with a zeroed preamble", second.Stdout, StringComparison.Ordinal);
+        Assert.Contains("skipped 1 duplicate and ignored 1 non-DICOM file", second.Stdout, StringComparison.Ordinal);
         Assert.Single(Directory.GetDirectories(Path.Combine(folder, "datalake")));
     }
 }
