@@ -144,7 +144,7 @@ def main():
     lines.append("using A = ImagingRepo.Dicom.Deidentification.ProfileAction;")
     lines.append("using O = ImagingRepo.Dicom.Deidentification.DeidentificationOptions;")
     lines.append("")
-    lines.append("namespace ImagingRepo.Dicom.Deidentification;")
+    lines.append("namespace ImagingRepo.Dicom.Deidentification.Profile;")
     lines.append("")
     lines.append("internal static partial class ConfidentialityProfileTable")
     lines.append("{")

@@ -49,7 +49,7 @@ def main():
         "using System.Runtime.CompilerServices;",
         "using System.Runtime.Intrinsics;",
         "",
-        "namespace ImagingRepo.Dicom;",
+        "namespace ImagingRepo.Dicom.Infrastructure;",
         "",
         "internal static partial class Sha3x4",
         "{",

@@ -37,4 +37,4 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 
 dotnet publish "$root/src/ImagingRepo.Cli" -c Release -o "$out/managed" -v quiet -nologo
-dotnet publish "$root/src/ImagingRepo.Cli/Native" -c Release -o "$out" -v quiet -nologo "${linker[@]}"
+dotnet publish "$root/src/ImagingRepo.Cli.Native" -c Release -o "$out" -v quiet -nologo "${linker[@]}"

@@ -9,8 +9,9 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Security.Cryptography;
-using ImagingRepo.Dicom;
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+using ImagingRepo.Dicom.Deidentification.Run;
 using ImagingRepo.Jobs.Policies;
 using ImagingRepo.Jobs.Specs;
 using ImagingRepo.Jobs.Workspaces;

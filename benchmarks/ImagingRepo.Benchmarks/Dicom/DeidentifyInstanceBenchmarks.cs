@@ -1,6 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using ImagingRepo.Dicom;
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 namespace ImagingRepo.Benchmarks.Dicom;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ImagingRepo.Dicom;
+using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Benchmarks.Dicom;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using ImagingRepo.Dicom;
+using ImagingRepo.Dicom.Infrastructure;
 
 namespace ImagingRepo.Benchmarks.Dicom;
 

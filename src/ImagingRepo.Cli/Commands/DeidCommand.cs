@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+using ImagingRepo.Dicom.Deidentification.Run;
 using Spectre.Console;
 
 namespace ImagingRepo.Cli.Commands;

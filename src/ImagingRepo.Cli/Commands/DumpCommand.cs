@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ImagingRepo.Dicom;
+using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Cli.Commands;
 
@@ -97,11 +98,10 @@ internal static class DumpCommand
         // Small chunks when there are few files, so that every worker gets some.
         var chunkSize = Math.Clamp(files.Count / (threads * 8), 1, MaxChunkSize);
         var chunks = (files.Count + chunkSize - 1) / chunkSize;
-        var results = new TaskCompletionSource<Chunk>[chunks];
-        for (var i = 0; i < chunks; i++)
-        {
-            results[i] = new TaskCompletionSource<Chunk>(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
+        // Chunks finish out of order on the workers and are written in order here; the gate bounds how many wait.
+        // Plain threads and a monitor, not tasks: this loop is synchronous by nature and must not block on a task.
+        var results = new Chunk?[chunks];
+        var finished = new object();
 
         using var gate = new SemaphoreSlim(threads * ChunksInFlightPerThread);
         var spare = new System.Collections.Concurrent.ConcurrentBag<ArrayBufferWriter<byte>>();
@@ -134,7 +134,11 @@ internal static class DumpCommand
                     }
                 }
 
-                results[index].SetResult(new Chunk(buffer, failures));
+                lock (finished)
+                {
+                    results[index] = new Chunk(buffer, failures);
+                    Monitor.PulseAll(finished);
+                }
             }
         }
 
@@ -148,7 +152,18 @@ internal static class DumpCommand
         var failed = 0;
         for (var i = 0; i < chunks; i++)
         {
-            var chunk = results[i].Task.GetAwaiter().GetResult();
+            Chunk chunk;
+            lock (finished)
+            {
+                while (results[i] is null)
+                {
+                    Monitor.Wait(finished);
+                }
+
+                chunk = results[i]!;
+                results[i] = null;
+            }
+
             output.Write(chunk.Output.WrittenSpan);
             if (chunk.Failures is { } failures)
             {

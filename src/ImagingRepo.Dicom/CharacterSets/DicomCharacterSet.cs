@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.CharacterSets;
 
 /// <summary>
 /// The Specific Character Set (0008,0005) of a dataset and the decoding it implies (PS3.5 6.1, PS3.3 C.12.1.1.2):

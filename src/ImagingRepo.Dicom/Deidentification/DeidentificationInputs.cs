@@ -1,3 +1,5 @@
+using ImagingRepo.Dicom.Deidentification.Engine;
+
 namespace ImagingRepo.Dicom.Deidentification;
 
 /// <summary>

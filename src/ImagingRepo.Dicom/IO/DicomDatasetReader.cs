@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>Builds the element tree from a <see cref="DicomStreamReader"/>, copying small values into shared chunks.</summary>
 internal static class DicomDatasetReader

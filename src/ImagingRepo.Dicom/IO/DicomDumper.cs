@@ -3,8 +3,10 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using ImagingRepo.Dicom.CharacterSets;
+using ImagingRepo.Dicom.DataDictionary;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>Options of <see cref="DicomDumper"/>.</summary>
 public sealed class DicomDumpOptions

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>
 /// A forward-only buffered view of a stream (or of bytes in memory) with absolute positions. The buffer only grows as

@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>Special values of the 32-bit length field of an element or item header (PS3.5 §7.1).</summary>
 internal static class DicomLengths

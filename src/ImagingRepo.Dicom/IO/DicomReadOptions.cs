@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>How to read DICOM input.</summary>
 public sealed class DicomReadOptions

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using ImagingRepo.Dicom.DataDictionary;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>What the <see cref="DicomStreamReader"/> stopped on.</summary>
 public enum DicomTokenType

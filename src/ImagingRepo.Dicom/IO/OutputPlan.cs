@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>
 /// A file's output written as a plan instead of bytes: header bytes in memory, large values as ranges of their

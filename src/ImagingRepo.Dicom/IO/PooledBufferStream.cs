@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>
 /// A write-only stream into one pooled array, for outputs that are hashed whole before they reach a file. Value sources

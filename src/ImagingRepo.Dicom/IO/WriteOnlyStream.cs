@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.IO;
 
 /// <summary>
 /// The shared shape of the library's internal write-only, forward-only streams: subclasses say how bytes are taken

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using ImagingRepo.Dicom.IO;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.Infrastructure;
 
 /// <summary>
 /// A write-only pass-through that hashes every byte on its way to the file, so the receipt's SHA3-256 costs no

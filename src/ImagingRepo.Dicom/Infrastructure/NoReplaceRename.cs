@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.Infrastructure;
 
 /// <summary>
 /// Renames a finished temporary file into place unless the target exists, atomically: Linux's renameat2 with

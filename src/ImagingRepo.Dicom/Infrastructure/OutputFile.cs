@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ImagingRepo.Dicom.IO;
 using Microsoft.Win32.SafeHandles;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.Infrastructure;
 
 /// <summary>
 /// One output being written, named only once it is complete, and never over an existing file. On Linux it is an

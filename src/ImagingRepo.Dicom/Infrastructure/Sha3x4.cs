@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.Infrastructure;
 
 /// <summary>
 /// SHA3-256 (FIPS 202) of up to four messages at once: four Keccak states side by side in AVX2 registers. A Keccak

@@ -164,7 +164,7 @@ public sealed partial class DeidCommandTests : IDisposable
 
         // every output has its receipt now, even one named just before the kill and left without it
         var recorded = File.ReadLines(receipts)
-            .Select(line => { try { return ImagingRepo.Dicom.Deidentification.DeidentificationReceipt.FromJsonLine(line).OutputPath; } catch (System.Text.Json.JsonException) { return null; } })
+            .Select(line => { try { return ImagingRepo.Dicom.Deidentification.Receipts.DeidentificationReceipt.FromJsonLine(line).OutputPath; } catch (System.Text.Json.JsonException) { return null; } })
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         Assert.Equal(Count, recorded.Count);

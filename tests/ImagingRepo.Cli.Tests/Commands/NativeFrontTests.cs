@@ -1,4 +1,8 @@
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+using ImagingRepo.Dicom.Deidentification.Receipts;
 using ImagingRepo.TestSupport;
 
 namespace ImagingRepo.Cli.Tests.Commands;

@@ -1,4 +1,5 @@
 using System.Text;
+using ImagingRepo.Dicom.CharacterSets;
 
 namespace ImagingRepo.Dicom.Tests.CharacterSets;
 

@@ -1,4 +1,5 @@
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Profile;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

@@ -1,4 +1,5 @@
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+using ImagingRepo.Dicom.Deidentification.Run;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+using ImagingRepo.Dicom.Deidentification.Receipts;
+using ImagingRepo.Dicom.Deidentification.Run;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

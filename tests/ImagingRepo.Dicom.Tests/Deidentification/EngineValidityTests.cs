@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 using ImagingRepo.TestSupport;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;

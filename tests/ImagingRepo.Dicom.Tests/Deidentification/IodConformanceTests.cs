@@ -1,5 +1,8 @@
 using System.Text;
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

@@ -1,4 +1,6 @@
+using ImagingRepo.Dicom.DataDictionary;
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Profile;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

@@ -1,4 +1,8 @@
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.DataDictionary;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Profile;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

@@ -1,4 +1,4 @@
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Infrastructure;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

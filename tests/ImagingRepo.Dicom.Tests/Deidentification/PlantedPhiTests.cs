@@ -1,5 +1,10 @@
 using System.Text;
+using ImagingRepo.Dicom.CharacterSets;
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Profile;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 using ImagingRepo.TestSupport;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;

@@ -1,5 +1,9 @@
 using System.Security.Cryptography;
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Profile;
+using ImagingRepo.Dicom.Deidentification.Receipts;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

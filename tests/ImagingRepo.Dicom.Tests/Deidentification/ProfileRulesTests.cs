@@ -1,4 +1,6 @@
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Profile;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

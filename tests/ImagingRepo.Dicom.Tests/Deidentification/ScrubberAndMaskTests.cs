@@ -1,4 +1,6 @@
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Pixels;
+using ImagingRepo.Dicom.Deidentification.Policy;
 
 namespace ImagingRepo.Dicom.Tests.Deidentification;
 

@@ -1,3 +1,5 @@
+using ImagingRepo.Dicom.DataDictionary;
+
 namespace ImagingRepo.Dicom.Tests.Dictionary;
 
 public sealed class DicomDictionaryTests

@@ -1,3 +1,5 @@
+using ImagingRepo.Dicom.DataDictionary;
+
 namespace ImagingRepo.Dicom.Tests.Dictionary;
 
 /// <summary>The generated private dictionary holds the facts of dcmtk's private.dic, looked up by creator, group and element byte.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ImagingRepo.Dicom.DataDictionary;
 
 namespace ImagingRepo.Dicom.Tests.Dictionary;
 

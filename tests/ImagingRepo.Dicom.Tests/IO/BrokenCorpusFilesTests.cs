@@ -1,3 +1,5 @@
+using ImagingRepo.Dicom.IO;
+
 namespace ImagingRepo.Dicom.Tests.IO;
 
 /// <summary>The corpus files broken on purpose parse leniently with diagnostics, or fail with the typed exception; strict mode refuses them.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Tests.IO;
 

@@ -1,4 +1,5 @@
-using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 namespace ImagingRepo.Dicom.Tests.IO;
 

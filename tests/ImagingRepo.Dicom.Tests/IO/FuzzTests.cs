@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Tests.IO;
 

@@ -1,6 +1,10 @@
 using System.Buffers;
 using System.Text;
 using ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Tests.IO;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Tests.IO;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Tests.IO;
 

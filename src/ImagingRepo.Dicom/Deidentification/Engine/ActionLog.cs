@@ -1,4 +1,7 @@
-namespace ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Profile;
+using ImagingRepo.Dicom.Deidentification.Receipts;
+
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// What one instance's de-identification did to which tags, as receipts report it: one entry per element acted on,

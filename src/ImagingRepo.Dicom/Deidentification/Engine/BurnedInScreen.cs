@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Decides whether an instance may show identifying text in its pixels: Burned In Annotation (0028,0301) = YES, or,

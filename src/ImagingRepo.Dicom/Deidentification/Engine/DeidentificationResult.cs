@@ -1,4 +1,6 @@
-namespace ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Receipts;
+
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>How one input ended.</summary>
 public enum DeidentificationStatus

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>The engine's activities and its count of files by status, under <see cref="DeidentificationEngine.TelemetryName"/>.</summary>
 internal static class DeidentificationTelemetry

@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>Rewrites an output's preamble and file meta information (group 0002) to match its de-identified dataset.</summary>
 internal static class FileMetaRewriter

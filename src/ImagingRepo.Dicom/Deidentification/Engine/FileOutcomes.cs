@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>The results a file can end with short of being written, and the guard that turns a failure into one.</summary>
 internal static class FileOutcomes

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Runtime.Intrinsics;
+using ImagingRepo.Dicom.IO;
+using ImagingRepo.Dicom.Infrastructure;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Writes a thread's outputs in groups of four hashed together (SHA3-256 runs four lanes side by side where AVX2 is

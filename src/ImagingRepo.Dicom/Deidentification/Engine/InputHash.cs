@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// The SHA-256 of an input file's bytes: asked for only where an input has no SOP Instance UID, or shares one with an

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Which input of a batch owns each output SOP Instance UID: the first in the input list that claims it, whatever order

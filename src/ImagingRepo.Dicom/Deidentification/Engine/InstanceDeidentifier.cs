@@ -1,6 +1,9 @@
 using System.Text;
+using ImagingRepo.Dicom.DataDictionary;
+using ImagingRepo.Dicom.Deidentification.Profile;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Applies the compiled profile to one dataset in place, at every sequence depth: one tag-keyed lookup per

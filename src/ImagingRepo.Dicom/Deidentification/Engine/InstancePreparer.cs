@@ -1,4 +1,9 @@
-namespace ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Pixels;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Profile;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Reads one input and de-identifies it in memory: rejects truncated and non-composite inputs, completes missing SOP UIDs,

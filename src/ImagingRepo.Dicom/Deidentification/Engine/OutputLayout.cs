@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Where outputs go: <c>root/subject/study/series/instance.dcm</c> under the output root, or the quarantine root for an

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using ImagingRepo.Dicom.Infrastructure;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// What becomes of an input whose output exists already (a rerun): skipped, or, when no receipt records that output (a

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using ImagingRepo.Dicom.Infrastructure;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Writes one prepared output to a temporary file, names it (never replacing a file there) and records it: streamed

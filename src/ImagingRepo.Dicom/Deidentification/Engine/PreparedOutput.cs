@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>A file read and de-identified in memory (the header; pixel data still in the source), not yet written.</summary>
 /// <param name="SourcePath">The input.</param>

@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>
 /// Makes sure an input is a composite instance with a SOP Class and SOP Instance UID before the profile runs. Real files

@@ -1,6 +1,7 @@
 using System.Buffers;
+using ImagingRepo.Dicom.IO;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Pixels;
 
 /// <summary>
 /// Pixel data kept in the source file, seen through a <see cref="PixelMask"/>: the writer copies it chunk by chunk

@@ -1,4 +1,6 @@
-namespace ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Policy;
+
+namespace ImagingRepo.Dicom.Deidentification.Pixels;
 
 /// <summary>
 /// Blanks rectangles of native (uncompressed) pixel data while it streams: each chunk is told its offset in the

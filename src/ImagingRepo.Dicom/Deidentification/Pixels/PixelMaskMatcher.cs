@@ -1,4 +1,6 @@
-namespace ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Policy;
+
+namespace ImagingRepo.Dicom.Deidentification.Pixels;
 
 /// <summary>
 /// Finds the policy's pixel mask rules that match an instance (modality, manufacturer, size) and wraps its pixel data so

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Policy;
 
 /// <summary>
 /// What becomes of a Code Meaning (0008,0104) whose Coding Scheme Designator (0008,0102) names no standard scheme (a

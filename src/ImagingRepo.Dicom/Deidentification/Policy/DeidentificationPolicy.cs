@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Policy;
 
 /// <summary>
 /// A project's declarative de-identification policy (JSON, versioned): the options, pseudonym formats,

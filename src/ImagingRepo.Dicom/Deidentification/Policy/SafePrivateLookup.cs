@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Policy;
 
 /// <summary>
 /// The private allow-list of a policy (Retain Safe Private), parsed once: its entries by creator, so that judging a

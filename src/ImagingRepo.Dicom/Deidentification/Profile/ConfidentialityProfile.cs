@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 /// <summary>PS3.15 Table E.1-1, the Basic Application Level Confidentiality Profile, as data.</summary>
 public static class ConfidentialityProfile

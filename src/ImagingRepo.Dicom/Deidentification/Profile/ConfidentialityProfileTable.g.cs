@@ -7,7 +7,7 @@
 using A = ImagingRepo.Dicom.Deidentification.ProfileAction;
 using O = ImagingRepo.Dicom.Deidentification.DeidentificationOptions;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 internal static partial class ConfidentialityProfileTable
 {

@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 /// <summary>A code of CID 7050 "De-identification Method" (coding scheme DCM).</summary>
 /// <param name="Value">The code value, e.g. <c>113100</c>.</param>

@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 /// <summary>What the engine does to one present element, once table, options and overrides are resolved.</summary>
 internal enum ElementActionKind : byte

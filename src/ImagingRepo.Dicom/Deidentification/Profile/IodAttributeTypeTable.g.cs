@@ -4,9 +4,9 @@
 // </auto-generated>
 #nullable enable
 
-using T = ImagingRepo.Dicom.Deidentification.AttributeType;
+using T = ImagingRepo.Dicom.Deidentification.Profile.AttributeType;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 internal static partial class IodAttributeTypeTable
 {

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 /// <summary>The Type of an attribute in an IOD (PS3.5 section 7.4): whether it must be present and hold a value.</summary>
 internal enum AttributeType : byte

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
+using ImagingRepo.Dicom.Deidentification.Policy;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 /// <summary>
 /// The policy's code-meaning rule compiled once: a frozen set of the standard coding scheme designators, looked up by

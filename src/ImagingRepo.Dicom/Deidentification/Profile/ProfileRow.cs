@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 /// <summary>One row of PS3.15 Table E.1-1: the attribute (or repeating-group pattern) and its actions.</summary>
 /// <remarks>

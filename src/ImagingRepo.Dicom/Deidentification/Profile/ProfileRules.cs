@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
+using ImagingRepo.Dicom.Deidentification.Policy;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Profile;
 
 /// <summary>
 /// The profile compiled for one policy: a frozen map from tag to rule, built once, so the per-element cost is

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 /// <summary>Moves DA and DT values by whole days, keeping their precision, time of day and offset.</summary>
 internal static class DateShifter

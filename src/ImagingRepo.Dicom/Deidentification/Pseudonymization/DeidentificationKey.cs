@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 /// <summary>
 /// A project's secret pseudonymization key. Every replacement UID, patient pseudonym and date offset is an

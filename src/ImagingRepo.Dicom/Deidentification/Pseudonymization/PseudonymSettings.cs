@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 /// <summary>How pseudonyms look and how far dates move.</summary>
 public sealed record PseudonymSettings

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 /// <summary>
 /// Keyed, stateless pseudonyms: replacement UIDs, patient identifiers and per-patient date offsets, each an

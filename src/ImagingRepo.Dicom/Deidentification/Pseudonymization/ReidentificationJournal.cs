@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using ImagingRepo.Dicom.Deidentification.Receipts;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 /// <summary>
 /// The honest broker's re-identification journal: one JSON line per patient and study linking the original

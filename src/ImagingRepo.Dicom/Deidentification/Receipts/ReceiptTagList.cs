@@ -2,7 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Text.Json;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Receipts;
 
 /// <summary>
 /// The tags one action was applied to, as receipts list them (<c>(GGGG,EEEE)</c>, ascending): kept as numbers, with

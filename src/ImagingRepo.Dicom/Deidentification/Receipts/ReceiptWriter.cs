@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
+using ImagingRepo.Dicom.Deidentification.Engine;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Receipts;
 
 /// <summary>
 /// Appends receipts as JSON lines to one file; safe to call from parallel workers. Lines are written in batches of
 /// about 64 KiB, and at least once a second while receipts keep coming; <see cref="Flush"/> and <see cref="Dispose"/>
 /// write what is pending. A crash can lose the last batch: the outputs it described exist without receipts, and the
-/// engine gives each its receipt on the next run (see <see cref="DeidentificationEngine.IsReceiptMissing"/>).
+/// engine gives each its receipt on the next run (see <see cref="OutputRecovery.IsReceiptMissing"/>).
 /// </summary>
 public sealed class ReceiptWriter : IDisposable
 {

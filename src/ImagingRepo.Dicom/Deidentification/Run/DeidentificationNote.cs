@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>Something a run made up for an input it wrote (e.g. a SOP Instance UID the input lacked).</summary>
 /// <param name="SourcePath">The input.</param>

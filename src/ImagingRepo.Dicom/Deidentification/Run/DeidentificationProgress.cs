@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>How far a <see cref="DeidentificationRun"/> is: reported once when its inputs are known, then after each file.</summary>
 /// <param name="Completed">Files finished so far, whatever their outcome.</param>

@@ -1,4 +1,9 @@
-namespace ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+using ImagingRepo.Dicom.Deidentification.Receipts;
+
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>
 /// One de-identification run over files and folders, as <c>imagingrepo deid</c> does it: finds the inputs (a DICOMDIR and

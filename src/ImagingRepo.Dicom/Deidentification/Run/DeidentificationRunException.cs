@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>
 /// A <see cref="DeidentificationRunOptions"/> that cannot run: an input that does not exist, a journal inside the output

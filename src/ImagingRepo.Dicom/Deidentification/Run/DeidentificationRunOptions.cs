@@ -1,4 +1,7 @@
-namespace ImagingRepo.Dicom.Deidentification;
+using ImagingRepo.Dicom.Deidentification.Policy;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
+
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>
 /// What one de-identification run reads, writes and with which key and policy: the inputs of

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using ImagingRepo.Dicom.Deidentification.Receipts;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>The outputs an existing receipts file records: what a rerun need not give a receipt again.</summary>
 internal static class ReceiptedOutputs

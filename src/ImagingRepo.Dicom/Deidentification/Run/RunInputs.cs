@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>The files a run de-identifies, found from its inputs.</summary>
 internal static class RunInputs

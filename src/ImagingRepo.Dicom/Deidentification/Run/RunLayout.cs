@@ -1,4 +1,4 @@
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>
 /// Where a run writes (output tree, quarantine tree, receipts), resolved from its options, and the rules those places

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using ImagingRepo.Dicom.Deidentification.Engine;
+using ImagingRepo.Dicom.Deidentification.Receipts;
 
-namespace ImagingRepo.Dicom.Deidentification;
+namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>
 /// Counts a run's results as they arrive from its threads, writes their receipts and reports progress; then sums them up.

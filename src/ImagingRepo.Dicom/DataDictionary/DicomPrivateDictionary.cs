@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.DataDictionary;
 
 /// <summary>One entry of the private data dictionary.</summary>
 /// <param name="Creator">The private creator string that reserves the block, e.g. <c>GEMS_ACQU_01</c>.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImagingRepo.Dicom.DataDictionary;
 
 namespace ImagingRepo.Dicom;
 

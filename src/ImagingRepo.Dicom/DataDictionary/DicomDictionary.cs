@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 
-namespace ImagingRepo.Dicom;
+namespace ImagingRepo.Dicom.DataDictionary;
 
 /// <summary>One entry of the PS3.6 data dictionary.</summary>
 /// <param name="Tag">The tag (for repeating groups, the tag that was looked up).</param>

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
+using ImagingRepo.Dicom.DataDictionary;
 
 namespace ImagingRepo.Dicom;
 
