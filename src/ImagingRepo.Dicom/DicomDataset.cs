@@ -3,8 +3,6 @@ using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
-using ImagingRepo.Dicom.CharacterSets;
-using ImagingRepo.Dicom.DataDictionary;
 
 namespace ImagingRepo.Dicom;
 

@@ -1,6 +1,3 @@
-using ImagingRepo.Dicom.DataDictionary;
-using ImagingRepo.Dicom.IO;
-
 namespace ImagingRepo.Dicom;
 
 /// <summary>A data element of a dataset: a value element, a sequence, or encapsulated pixel data.</summary>

@@ -1,5 +1,3 @@
-using ImagingRepo.Dicom.IO;
-
 namespace ImagingRepo.Dicom;
 
 /// <summary>A DICOM Part 10 file (or a raw dataset): preamble, file meta group, dataset, and what the reader noticed.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ImagingRepo.Dicom.DataDictionary;
 
 namespace ImagingRepo.Dicom;
 

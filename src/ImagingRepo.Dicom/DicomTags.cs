@@ -1,5 +1,3 @@
-using ImagingRepo.Dicom.DataDictionary;
-
 namespace ImagingRepo.Dicom;
 
 /// <summary>

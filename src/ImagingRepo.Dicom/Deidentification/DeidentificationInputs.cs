@@ -1,5 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Engine;
-
 namespace ImagingRepo.Dicom.Deidentification;
 
 /// <summary>

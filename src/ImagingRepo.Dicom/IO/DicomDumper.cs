@@ -3,8 +3,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using ImagingRepo.Dicom.CharacterSets;
-using ImagingRepo.Dicom.DataDictionary;
 
 namespace ImagingRepo.Dicom.IO;
 

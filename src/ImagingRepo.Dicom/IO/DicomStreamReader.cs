@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using ImagingRepo.Dicom.DataDictionary;
 
 namespace ImagingRepo.Dicom.IO;
 

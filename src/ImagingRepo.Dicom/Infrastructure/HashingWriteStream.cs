@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using ImagingRepo.Dicom.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace ImagingRepo.Dicom.Infrastructure;

@@ -1,6 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Profile;
-using ImagingRepo.Dicom.Deidentification.Receipts;
-
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>

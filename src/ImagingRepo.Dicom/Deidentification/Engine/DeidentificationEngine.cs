@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
-using ImagingRepo.Dicom.Deidentification.Policy;
-using ImagingRepo.Dicom.Deidentification.Profile;
-using ImagingRepo.Dicom.Deidentification.Pseudonymization;
-using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 

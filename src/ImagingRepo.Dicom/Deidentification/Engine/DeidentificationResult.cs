@@ -1,5 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Receipts;
-
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>How one input ended.</summary>

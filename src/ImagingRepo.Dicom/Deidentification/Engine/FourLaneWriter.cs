@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Runtime.Intrinsics;
-using ImagingRepo.Dicom.IO;
-using ImagingRepo.Dicom.Infrastructure;
 
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 

@@ -1,7 +1,4 @@
 using System.Text;
-using ImagingRepo.Dicom.DataDictionary;
-using ImagingRepo.Dicom.Deidentification.Profile;
-using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 

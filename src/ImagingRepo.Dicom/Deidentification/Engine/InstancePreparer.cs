@@ -1,8 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Pixels;
-using ImagingRepo.Dicom.Deidentification.Policy;
-using ImagingRepo.Dicom.Deidentification.Profile;
-using ImagingRepo.Dicom.Deidentification.Pseudonymization;
-
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using ImagingRepo.Dicom.Infrastructure;
 
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 

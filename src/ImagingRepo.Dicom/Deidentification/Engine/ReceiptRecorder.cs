@@ -1,8 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Policy;
-using ImagingRepo.Dicom.Deidentification.Profile;
-using ImagingRepo.Dicom.Deidentification.Pseudonymization;
-using ImagingRepo.Dicom.Deidentification.Receipts;
-
 namespace ImagingRepo.Dicom.Deidentification.Engine;
 
 /// <summary>Makes the receipt of a named output and writes its entry in the re-identification journal.</summary>

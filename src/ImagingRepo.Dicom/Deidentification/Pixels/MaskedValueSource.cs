@@ -1,5 +1,4 @@
 using System.Buffers;
-using ImagingRepo.Dicom.IO;
 
 namespace ImagingRepo.Dicom.Deidentification.Pixels;
 

@@ -1,5 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Policy;
-
 namespace ImagingRepo.Dicom.Deidentification.Pixels;
 
 /// <summary>

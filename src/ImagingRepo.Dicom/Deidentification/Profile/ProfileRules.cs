@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using ImagingRepo.Dicom.Deidentification.Policy;
 
 namespace ImagingRepo.Dicom.Deidentification.Profile;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using ImagingRepo.Dicom.Deidentification.Receipts;
 
 namespace ImagingRepo.Dicom.Deidentification.Pseudonymization;
 

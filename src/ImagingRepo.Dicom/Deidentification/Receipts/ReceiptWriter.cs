@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using ImagingRepo.Dicom.Deidentification.Engine;
 
 namespace ImagingRepo.Dicom.Deidentification.Receipts;
 

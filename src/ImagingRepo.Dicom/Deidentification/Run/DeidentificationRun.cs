@@ -1,8 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Engine;
-using ImagingRepo.Dicom.Deidentification.Policy;
-using ImagingRepo.Dicom.Deidentification.Pseudonymization;
-using ImagingRepo.Dicom.Deidentification.Receipts;
-
 namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Policy;
-using ImagingRepo.Dicom.Deidentification.Pseudonymization;
-
 namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ImagingRepo.Dicom.Deidentification.Engine;
-
 namespace ImagingRepo.Dicom.Deidentification.Run;
 
 /// <summary>What a <see cref="DeidentificationRun"/> did: counts by outcome, the inputs that failed or were skipped as duplicates, with reasons, and where things went.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ImagingRepo.Dicom.Deidentification.Receipts;
 
 namespace ImagingRepo.Dicom.Deidentification.Run;
 

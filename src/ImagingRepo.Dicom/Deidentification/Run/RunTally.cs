@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using ImagingRepo.Dicom.Deidentification.Engine;
-using ImagingRepo.Dicom.Deidentification.Receipts;
 
 namespace ImagingRepo.Dicom.Deidentification.Run;
 
