@@ -70,7 +70,7 @@ public sealed class DicomPixelData
     public string PhotometricInterpretation { get; }
 
     /// <summary>
-    /// The photometric interpretation of the samples that <see cref="ReadStoredFrame"/> gives: the declared one, except
+    /// The photometric interpretation of the samples that <see cref="ReadStoredFrame(int, Span{int})"/> gives: the declared one, except
     /// where decoding changes it (a JPEG decoder's colour transform gives <c>RGB</c>; native <c>YBR_FULL_422</c> is
     /// widened to <c>YBR_FULL</c>).
     /// </summary>
@@ -85,7 +85,7 @@ public sealed class DicomPixelData
     /// <summary>Rows × Columns.</summary>
     public int PixelCount => Rows * Columns;
 
-    /// <summary>The number of values a frame holds: Rows × Columns × Samples per Pixel (the length <see cref="ReadStoredFrame"/> and <see cref="ReadModalityFrame"/> need).</summary>
+    /// <summary>The number of values a frame holds: Rows × Columns × Samples per Pixel (the length <see cref="ReadStoredFrame(int, Span{int})"/> and <see cref="ReadModalityFrame"/> need).</summary>
     public int SampleCount => Rows * Columns * SamplesPerPixel;
 
     /// <summary>True for MONOCHROME1 and MONOCHROME2.</summary>
@@ -116,8 +116,13 @@ public sealed class DicomPixelData
                 return new DicomPixelData(dataset, image, syntax, source, decoded, description);
             case DicomValueElement:
                 throw new DicomPixelDataException($"{description}: the transfer syntax {syntax} is encapsulated but the pixel data is a plain value too short for its frames");
+            case DicomFragmentSequence fragments:
+                var decoder = FrameDecoders.Find(syntax);
+                var index = EncapsulatedFrameIndex.Build(dataset, fragments, image.FrameCount, description);
+                var frames = new EncapsulatedFrameSource(fragments, index, decoder, image, syntax, description);
+                return new DicomPixelData(dataset, image, syntax, frames, decoder.DecodedPhotometric(image), description);
             default:
-                throw new DicomUnsupportedTransferSyntaxException(syntax, "encapsulated pixel data is not decoded yet");
+                throw new DicomPixelDataException($"{description}: Pixel Data (7FE0,0010) is a {element.GetType().Name}, not pixel values");
         }
     }
 
@@ -147,6 +152,18 @@ public sealed class DicomPixelData
     /// <param name="destination">At least <see cref="SampleCount"/> values.</param>
     /// <exception cref="DicomPixelDataException">The frame cannot be read or decoded.</exception>
     public void ReadStoredFrame(int frame, Span<int> destination)
+    {
+        CheckFrame(frame);
+        CheckDestination(destination.Length, SampleCount);
+        using var buffer = frames.ReadFrame(frame);
+        SampleReader.ReadStored(buffer, format, PixelCount, destination);
+    }
+
+    /// <summary>Reads a frame's stored values as 64-bit integers, for 32-bit unsigned data whose values exceed <see cref="int.MaxValue"/>.</summary>
+    /// <param name="frame">The zero-based frame index.</param>
+    /// <param name="destination">At least <see cref="SampleCount"/> values.</param>
+    /// <exception cref="DicomPixelDataException">The frame cannot be read or decoded.</exception>
+    public void ReadStoredFrame(int frame, Span<long> destination)
     {
         CheckFrame(frame);
         CheckDestination(destination.Length, SampleCount);

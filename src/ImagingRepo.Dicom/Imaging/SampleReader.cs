@@ -27,6 +27,13 @@ internal static class SampleReader
         }
     }
 
+    /// <summary>Stored values as 64-bit integers (every bit depth fits).</summary>
+    public static void ReadStored(FrameBuffer frame, StoredValueFormat format, long pixels, Span<long> destination)
+    {
+        var sink = new Int64Sink(destination);
+        Read(frame, format, pixels, ref sink);
+    }
+
     /// <summary>Stored values mapped by <c>value × slope + intercept</c>.</summary>
     public static void ReadRescaled(FrameBuffer frame, StoredValueFormat format, long pixels, float slope, float intercept, Span<float> destination)
     {
@@ -237,6 +244,13 @@ internal static class SampleReader
 
             destination[index] = (int)value;
         }
+    }
+
+    private readonly ref struct Int64Sink(Span<long> destination) : ISampleSink
+    {
+        private readonly Span<long> destination = destination;
+
+        public void Put(int index, long value) => destination[index] = value;
     }
 
     private readonly ref struct RescaleSink(Span<float> destination, float slope, float intercept) : ISampleSink

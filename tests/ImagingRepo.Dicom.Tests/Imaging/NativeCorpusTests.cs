@@ -60,7 +60,7 @@ public sealed class NativeCorpusTests
                 continue;
             }
 
-            var values = new int[pixels.SampleCount];
+            var values = new long[pixels.SampleCount];
             for (var frame = 0; frame < pixels.FrameCount; frame++)
             {
                 try

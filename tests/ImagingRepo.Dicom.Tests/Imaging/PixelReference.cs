@@ -80,7 +80,7 @@ internal static class PixelReference
     }
 
     /// <summary>The first sample index where ours and the reference differ, with both values, or null when equal.</summary>
-    public static string? FirstDifference(ReadOnlySpan<int> ours, ReadOnlySpan<long> reference)
+    public static string? FirstDifference(ReadOnlySpan<long> ours, ReadOnlySpan<long> reference)
     {
         if (ours.Length != reference.Length)
         {
