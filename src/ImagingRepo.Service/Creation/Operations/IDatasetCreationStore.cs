@@ -81,7 +81,7 @@ public interface IDatasetCreationStore
 
     /// <summary>
     /// Saves the result and the trace prepared from it, once: from then on every run records that same trace. False when
-    /// the claim is lost or a result is already saved.
+    /// the claim is lost, a result is already saved, or a cancel was asked for first.
     /// </summary>
     /// <param name="datasetId">The dataset.</param>
     /// <param name="owner">The claiming replica.</param>

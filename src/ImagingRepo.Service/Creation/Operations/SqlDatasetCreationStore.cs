@@ -196,7 +196,7 @@ internal abstract class SqlDatasetCreationStore(TimeProvider time) : IDatasetCre
         return await UpdateAsync(
             """
             UPDATE dataset_creation SET result = @result, trace = @trace, updated_ms = @now
-            WHERE dataset_id = @id AND owner = @owner AND status = 'running' AND result IS NULL
+            WHERE dataset_id = @id AND owner = @owner AND status = 'running' AND result IS NULL AND cancel_requested = 0
             """,
             cancellationToken, ("id", datasetId), ("owner", owner), ("now", Now()),
             ("result", JsonSerializer.Serialize(result, CreationJsonContext.Default.DatasetCreationResult)),
