@@ -16,6 +16,7 @@ using ImagingRepo.Jobs.Policies;
 using ImagingRepo.Jobs.Specs;
 using ImagingRepo.Jobs.Workspaces;
 using ImagingRepo.Tracing;
+using ImagingRepo.Tracing.Compatibility;
 using ImagingRepo.Tracing.Hashing;
 using ImagingRepo.Tracing.Model;
 using Quickstart;
@@ -120,6 +121,13 @@ static async Task<int> RunAsync(string folder)
         var integrity = (await DatasetHasher.ComputeAsync(datasetFolder)).CompareWith(trace);
         Console.WriteLine($"3. CREATE_DATASET trace {trace.Id}: {verification.Status} in the local ledger; " +
                           $"dataset integrity {(integrity.IsIntact ? "intact" : "BROKEN")}");
+
+        // The same recorded trace as the body a CHAIMELEON tracer takes (POST /api/v1/traces): no id, time or caller,
+        // resources index/clinicalData/images as {id, contentType HASH, hash, hashType}, the user as its pseudonym.
+        var recorded = await store.Outbox.GetAsync(trace.Id);
+        var request = System.Text.Encoding.UTF8.GetString(TracerV1Mapper.ToRequest(recorded!));
+        var fields = request[request.IndexOf("\"userAction\"", StringComparison.Ordinal)..];
+        Console.WriteLine($"   as a CHAIMELEON tracer V1 request ({request.Length} bytes): {{\"userId\":\"pseud:v2:…\",{fields[..Math.Min(fields.Length, 100)]}…");
     }
 
     // 4. Render a hardened in-situ job over the dataset and check it against the platform policies.

@@ -38,7 +38,7 @@ public sealed class DocsExamples : IDisposable
             .BuildAsync();                                                   // one object owning outbox, ledger and dispatcher
         store.Dispatcher.Start();                                            // anchors in the background, batch by batch
 
-        var tree = await DatasetHasher.ComputeAsync(datasetFolder);          // index, eforms, images
+        var tree = await DatasetHasher.ComputeAsync(datasetFolder);          // index, clinicalData, images
         var trace = new CreateDatasetTrace
         {
             Id = Guid.NewGuid(), CallerId = "dataset-service",

@@ -150,7 +150,7 @@ internal static class TraceCommand
                               (record?.LedgerBatchNumber is { } batch ? $" in ledger batch {batch}" : ""));
             foreach (var resource in trace.TraceResources)
             {
-                Console.WriteLine($"  {resource.Id,-7} {resource.ContentHash}");
+                Console.WriteLine($"  {resource.Id,-12} {resource.ContentHash}");
             }
 
             return status == TraceStatus.Anchored ? 0 : 1;
@@ -351,7 +351,7 @@ internal static class TraceCommand
         {
             Description = "Compare with the hashes recorded in this CREATE_DATASET trace (exit 0 match, 1 differ)",
         };
-        var command = new Command("hash", "Print a dataset's hash tree (series, studies, images, index, eforms; SHA3-256, base64), or check it against its recorded trace.")
+        var command = new Command("hash", "Print a dataset's hash tree (series, studies, images, index, clinicalData = eforms.json; SHA3-256, base64), or check it against its recorded trace.")
         {
             dir,
             json,
@@ -430,8 +430,8 @@ internal static class TraceCommand
             }
 
             CliConsole.Create().Write(root);
-            Console.WriteLine($"index   {(tree.Index is null ? "(none)" : Convert.ToBase64String(tree.Index))}");
-            Console.WriteLine($"eforms  {(tree.Eforms is null ? "(none)" : Convert.ToBase64String(tree.Eforms))}");
+            Console.WriteLine($"index        {(tree.Index is null ? "(none)" : Convert.ToBase64String(tree.Index))}");
+            Console.WriteLine($"clinicalData {(tree.Eforms is null ? "(none)" : Convert.ToBase64String(tree.Eforms))}");
             return 0;
         }));
         return command;

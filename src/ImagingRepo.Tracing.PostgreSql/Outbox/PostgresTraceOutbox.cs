@@ -35,6 +35,7 @@ public sealed class PostgresTraceOutbox : TraceOutbox
     /// <inheritdoc />
     protected override IEnumerable<string> SchemaStatements =>
     [
+        // canonical_form is added by the version 2 migration (TraceOutbox runs it on new databases too).
         """
         CREATE TABLE IF NOT EXISTS traces (
             seq BIGSERIAL PRIMARY KEY,

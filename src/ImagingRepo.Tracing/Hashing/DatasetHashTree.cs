@@ -17,7 +17,8 @@ public sealed record StudyDigest(string Path, byte[] Digest, IReadOnlyList<Serie
 
 /// <summary>
 /// A dataset's hash tree as the platform computes it: series → study → <c>images</c>, with <c>index.json</c>
-/// and <c>eforms.json</c> hashed on their own. All digests are SHA3-256; traces carry them base64.
+/// and <c>eforms.json</c> hashed on their own. All digests are SHA3-256; traces carry them base64, under the resource
+/// ids the CHAIMELEON dataset service uses: <c>index</c>, <c>images</c> and <c>clinicalData</c> (the eforms).
 /// </summary>
 /// <param name="Images">SHA3-256 over the study digests in order.</param>
 /// <param name="Index">SHA3-256 of <c>index.json</c>, or null when there is none.</param>
@@ -31,7 +32,13 @@ public sealed record DatasetHashTree(byte[] Images, byte[]? Index, byte[]? Eform
     /// <summary>Resource id of the index.json digest.</summary>
     public const string IndexResource = "index";
 
-    /// <summary>Resource id of the eforms.json digest.</summary>
+    /// <summary>Resource id of the eforms.json digest, as the CHAIMELEON dataset service names it.</summary>
+    public const string ClinicalDataResource = "clinicalData";
+
+    /// <summary>
+    /// Resource id earlier ImagingRepo versions gave the eforms.json digest; <see cref="CompareWith"/> takes it for
+    /// <see cref="ClinicalDataResource"/>, so traces recorded with it still check.
+    /// </summary>
     public const string EformsResource = "eforms";
 
     /// <summary>The <c>traceResources</c> of a CREATE_DATASET trace for this tree.</summary>
@@ -39,14 +46,15 @@ public sealed record DatasetHashTree(byte[] Images, byte[]? Index, byte[]? Eform
     {
         var resources = new List<TraceResource>(3);
         if (Index is not null) resources.Add(new TraceResource(IndexResource, Convert.ToBase64String(Index), TraceHashType.Sha3_256));
-        if (Eforms is not null) resources.Add(new TraceResource(EformsResource, Convert.ToBase64String(Eforms), TraceHashType.Sha3_256));
+        if (Eforms is not null) resources.Add(new TraceResource(ClinicalDataResource, Convert.ToBase64String(Eforms), TraceHashType.Sha3_256));
         resources.Add(new TraceResource(ImagesResource, Convert.ToBase64String(Images), TraceHashType.Sha3_256));
         return resources;
     }
 
     /// <summary>
     /// The integrity check: compares this (recomputed) tree with the hashes recorded in the dataset's
-    /// CREATE_DATASET trace and lists every resource that differs or is missing.
+    /// CREATE_DATASET trace and lists every resource that differs or is missing. The trace may come from ImagingRepo or
+    /// from the CHAIMELEON dataset service: a recorded <c>eforms</c> resource stands for <c>clinicalData</c>.
     /// </summary>
     /// <param name="creation">The CREATE_DATASET trace.</param>
     public IntegrityCheckResult CompareWith(CreateDatasetTrace creation)
@@ -56,7 +64,8 @@ public sealed record DatasetHashTree(byte[] Images, byte[]? Index, byte[]? Eform
         var mine = ToTraceResources();
         foreach (var recorded in creation.TraceResources)
         {
-            var current = mine.FirstOrDefault(r => r.Id == recorded.Id);
+            var id = CanonicalResourceId(recorded.Id);
+            var current = mine.FirstOrDefault(r => r.Id == id);
             if (current is null)
             {
                 mismatches.Add($"{recorded.Id}: recorded but absent now");
@@ -73,7 +82,7 @@ public sealed record DatasetHashTree(byte[] Images, byte[]? Index, byte[]? Eform
 
         foreach (var current in mine)
         {
-            if (!creation.TraceResources.Any(r => r.Id == current.Id))
+            if (!creation.TraceResources.Any(r => CanonicalResourceId(r.Id) == current.Id))
             {
                 mismatches.Add($"{current.Id}: present now but not recorded");
             }
@@ -81,6 +90,8 @@ public sealed record DatasetHashTree(byte[] Images, byte[]? Index, byte[]? Eform
 
         return new IntegrityCheckResult(mismatches.Count == 0, mismatches);
     }
+
+    private static string CanonicalResourceId(string id) => id == EformsResource ? ClinicalDataResource : id;
 }
 
 /// <summary>Outcome of <see cref="DatasetHashTree.CompareWith"/>.</summary>

@@ -50,6 +50,11 @@ public abstract record Trace
     public required string UserId { get; init; }
 
     /// <summary>The action this trace records (the JSON discriminator <c>userAction</c>).</summary>
+    /// <remarks>
+    /// Every override repeats <c>[JsonIgnore]</c>: the serializer's metadata is built per derived type and does not
+    /// inherit the attribute, and without it the canonical JSON carried a stray <c>"UserAction"</c> (see
+    /// <see cref="TraceCanonicalForm.Original"/>).
+    /// </remarks>
     [JsonIgnore]
     public abstract TraceUserAction UserAction { get; }
 
@@ -58,7 +63,7 @@ public abstract record Trace
     public abstract IReadOnlyList<string> ReferencedDatasetIds { get; }
 }
 
-/// <summary>A hashed resource of a trace (<c>traceResources[]</c>): e.g. <c>index</c>, <c>eforms</c>, <c>images</c>.</summary>
+/// <summary>A hashed resource of a trace (<c>traceResources[]</c>): e.g. <c>index</c>, <c>clinicalData</c>, <c>images</c>.</summary>
 /// <param name="Id">Resource name (<c>id</c>).</param>
 /// <param name="ContentHash">Base64 digest (<c>contentHash</c>).</param>
 /// <param name="ContentHashType">Digest algorithm (<c>contentHashType</c>).</param>
@@ -68,11 +73,11 @@ public sealed record TraceResource(
     [property: JsonPropertyName("contentHashType")] TraceHashType ContentHashType);
 
 /// <summary>The tool that used a dataset or model (<c>tool</c>).</summary>
-/// <param name="Name">Tool name (<c>name</c>).</param>
-/// <param name="Version">Tool version (<c>version</c>).</param>
+/// <param name="Name">Tool name (<c>name</c>); the CHAIMELEON tracer stores null when the caller gave none.</param>
+/// <param name="Version">Tool version (<c>version</c>); null as for <paramref name="Name"/>.</param>
 public sealed record TraceTool(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("version")] string Version);
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("version")] string? Version);
 
 /// <summary><c>CREATE_DATASET</c>: a dataset and the hashes of its content.</summary>
 public sealed record CreateDatasetTrace : Trace
@@ -81,14 +86,16 @@ public sealed record CreateDatasetTrace : Trace
     [JsonPropertyName("datasetId")]
     public required string DatasetId { get; init; }
 
-    /// <summary>Content hashes: <c>index</c>, <c>eforms</c> and <c>images</c> (<c>traceResources</c>).</summary>
+    /// <summary>Content hashes: <c>index</c>, <c>clinicalData</c> and <c>images</c> (<c>traceResources</c>).</summary>
     [JsonPropertyName("traceResources")]
     public required IReadOnlyList<TraceResource> TraceResources { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override TraceUserAction UserAction => TraceUserAction.CreateDataset;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> ReferencedDatasetIds => [DatasetId];
 }
 
@@ -104,9 +111,11 @@ public sealed record UpdateDatasetTrace : Trace
     public required TraceUpdateDetails Details { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override TraceUserAction UserAction => TraceUserAction.UpdateDataset;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> ReferencedDatasetIds => [DatasetId];
 }
 
@@ -123,9 +132,11 @@ public sealed record UseDatasetsTrace : Trace
     public TraceTool? Tool { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override TraceUserAction UserAction => TraceUserAction.UseDatasets;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> ReferencedDatasetIds => DatasetsIds;
 }
 
@@ -135,6 +146,14 @@ public sealed record CreateModelTrace : Trace
     /// <summary>The new model (<c>modelId</c>).</summary>
     [JsonPropertyName("modelId")]
     public required string ModelId { get; init; }
+
+    /// <summary>
+    /// The application that created the model (<c>applicationId</c>), when known: the CHAIMELEON tracer requires it
+    /// of model traces, so a trace without it cannot be sent there.
+    /// </summary>
+    [JsonPropertyName("applicationId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApplicationId { get; init; }
 
     /// <summary>Datasets the model was trained on (<c>datasetsIds</c>), when known.</summary>
     [JsonPropertyName("datasetsIds")]
@@ -152,9 +171,11 @@ public sealed record CreateModelTrace : Trace
     public TraceTool? Tool { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override TraceUserAction UserAction => TraceUserAction.CreateModel;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> ReferencedDatasetIds => DatasetsIds ?? [];
 }
 
@@ -164,6 +185,14 @@ public sealed record UseModelsTrace : Trace
     /// <summary>The models used (<c>modelsIds</c>).</summary>
     [JsonPropertyName("modelsIds")]
     public required IReadOnlyList<string> ModelsIds { get; init; }
+
+    /// <summary>
+    /// The application that used them (<c>applicationId</c>), when known: the CHAIMELEON tracer requires it of model
+    /// traces, so a trace without it cannot be sent there.
+    /// </summary>
+    [JsonPropertyName("applicationId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApplicationId { get; init; }
 
     /// <summary>Datasets the models were applied to (<c>datasetsIds</c>), when any.</summary>
     [JsonPropertyName("datasetsIds")]
@@ -176,8 +205,10 @@ public sealed record UseModelsTrace : Trace
     public TraceTool? Tool { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override TraceUserAction UserAction => TraceUserAction.UseModels;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> ReferencedDatasetIds => DatasetsIds ?? [];
 }

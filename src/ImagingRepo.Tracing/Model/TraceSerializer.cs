@@ -3,20 +3,36 @@ using System.Text.Json;
 namespace ImagingRepo.Tracing.Model;
 
 /// <summary>
-/// Reads and writes tracer V1 JSON. <see cref="Serialize"/> is canonical: the same trace always gives the
-/// same UTF-8 bytes (fixed property order, no whitespace), which is what Merkle leaves are computed over.
+/// Reads and writes ImagingRepo's canonical trace JSON (the tracer V1 field names; the shapes the CHAIMELEON and EUCAIM
+/// tracers exchange are read and written by <see cref="Compatibility.TracerWireSerializer"/> and the mappers beside it).
+/// <see cref="Serialize(Trace)"/> is canonical: the same trace always gives the same UTF-8 bytes (fixed property order,
+/// no whitespace), which is what Merkle leaves are computed over.
 /// </summary>
 public static class TraceSerializer
 {
     /// <summary>Largest trace accepted when parsing (traces hold ids and hashes only).</summary>
     public const int MaxTraceBytes = 64 * 1024;
 
-    /// <summary>The canonical UTF-8 JSON of a trace.</summary>
+    /// <summary>The canonical form traces are recorded with now.</summary>
+    public const TraceCanonicalForm CurrentCanonicalForm = TraceCanonicalForm.Documented;
+
+    /// <summary>The canonical UTF-8 JSON of a trace, in the <see cref="CurrentCanonicalForm"/>.</summary>
     /// <param name="trace">The trace.</param>
-    public static byte[] Serialize(Trace trace)
+    public static byte[] Serialize(Trace trace) => Serialize(trace, CurrentCanonicalForm);
+
+    /// <summary>The canonical UTF-8 JSON of a trace in a given form: the form a stored trace was recorded with, to verify it.</summary>
+    /// <param name="trace">The trace.</param>
+    /// <param name="form">The canonical form.</param>
+    public static byte[] Serialize(Trace trace, TraceCanonicalForm form)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        return JsonSerializer.SerializeToUtf8Bytes(trace, TraceJsonContext.Default.Trace);
+        var documented = JsonSerializer.SerializeToUtf8Bytes(trace, TraceJsonContext.Default.Trace);
+        return form switch
+        {
+            TraceCanonicalForm.Documented => documented,
+            TraceCanonicalForm.Original => OriginalCanonicalForm.From(documented, trace),
+            _ => throw new ArgumentOutOfRangeException(nameof(form), form, "unknown canonical form"),
+        };
     }
 
     /// <summary>Parses one trace and checks its required fields.</summary>
@@ -90,9 +106,11 @@ public static class TraceSerializer
                 break;
             case CreateModelTrace m:
                 RequireId(m.ModelId, "modelId");
+                if (m.ApplicationId is not null) RequireId(m.ApplicationId, "applicationId");
                 break;
             case UseModelsTrace m:
                 if (m.ModelsIds.Count == 0) throw new TraceFormatException("modelsIds: at least one model id is required");
+                if (m.ApplicationId is not null) RequireId(m.ApplicationId, "applicationId");
                 break;
         }
     }

@@ -11,13 +11,20 @@ namespace ImagingRepo.Tracing.Outbox;
 internal static class OutboxSchema
 {
     /// <summary>The schema version this code writes; <c>outbox_schema</c> holds the version a database has.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
+
+    /// <summary>
+    /// Version 2: the canonical form of each row's JSON. Rows stored before it have the original form (1); the stores'
+    /// <c>CREATE TABLE</c> statements leave the column out, so that new and old databases get it the same way.
+    /// </summary>
+    internal const string AddCanonicalFormColumn = "ALTER TABLE traces ADD COLUMN canonical_form INTEGER NOT NULL DEFAULT 1";
 
     private const int BackfillPageSize = 1000;
 
     /// <summary>
     /// In one transaction: creates what is missing, then runs the migrations the database has not had yet.
-    /// Version 1 added <c>trace_datasets</c>, filled here from the traces already stored.
+    /// Version 1 added <c>trace_datasets</c>, filled here from the traces already stored; version 2 added
+    /// <c>traces.canonical_form</c>, <see cref="TraceCanonicalForm.Original"/> for the traces already stored.
     /// </summary>
     public static async Task CreateOrMigrateAsync(DbConnection connection, string? lockStatement, IEnumerable<string> schemaStatements, CancellationToken cancellationToken)
     {
@@ -30,18 +37,21 @@ internal static class OutboxSchema
                 await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
             }
 
+            int version;
             using (var read = Command(connection, transaction, "SELECT MAX(version) FROM outbox_schema"))
             {
                 var stored = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                var version = stored is null or DBNull ? 0 : Convert.ToInt32(stored, CultureInfo.InvariantCulture);
-                if (version >= CurrentVersion)
-                {
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return;
-                }
+                version = stored is null or DBNull ? 0 : Convert.ToInt32(stored, CultureInfo.InvariantCulture);
             }
 
-            await BackfillDatasetsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            if (version >= CurrentVersion)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (version < 1) await BackfillDatasetsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            if (version < 2) await ExecuteAsync(connection, transaction, AddCanonicalFormColumn, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "DELETE FROM outbox_schema", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "INSERT INTO outbox_schema (version) VALUES (" + CurrentVersion + ")", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal static class OutboxSql
     /// <summary>The columns of a <see cref="TraceRecord"/>, in the order <see cref="TraceRecordReader"/> reads them.</summary>
     public const string SelectColumns =
         "SELECT t.seq, t.json, t.status, t.message, t.recorded_ms, t.anchored_ms, t.batch_id, t.leaf_index, t.proof, " +
-        "b.root, b.count, b.ledger, b.ledger_batch, b.anchor_ref, b.position";
+        "b.root, b.count, b.ledger, b.ledger_batch, b.anchor_ref, b.position, t.canonical_form";
 
     /// <summary>Every record with its batch; a WHERE clause may follow.</summary>
     public const string SelectRecords = SelectColumns + " FROM traces t LEFT JOIN batches b ON b.id = t.batch_id";
@@ -45,18 +45,18 @@ internal static class OutboxSql
     /// <summary>Traces per status.</summary>
     public const string CountByStatus = "SELECT status, COUNT(*) FROM traces GROUP BY status";
 
-    /// <summary>The stored canonical JSON of a trace id (<c>@id</c>).</summary>
-    public const string SelectJsonById = "SELECT json FROM traces WHERE id = @id";
+    /// <summary>The stored canonical JSON of a trace id (<c>@id</c>) and the canonical form it is in.</summary>
+    public const string SelectJsonById = "SELECT json, canonical_form FROM traces WHERE id = @id";
 
     /// <summary>
     /// Stores a trace as waiting, or nothing when its id is stored already; returns the new sequence number.
     /// Parameters: <c>@i</c> id, <c>@a</c> action, <c>@d</c> the '|'-joined dataset ids (kept for readers of the
     /// column; the outbox itself reads dataset ids from the JSON and <c>trace_datasets</c>), <c>@j</c> JSON, <c>@l</c> leaf,
-    /// <c>@t</c> recorded at.
+    /// <c>@t</c> recorded at, <c>@f</c> the canonical form of the JSON.
     /// </summary>
     public static readonly string InsertTrace =
-        "INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms) " +
-        $"VALUES (@i, @a, @d, @j, @l, {Waiting}, @t) ON CONFLICT (id) DO NOTHING RETURNING seq";
+        "INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms, canonical_form) " +
+        $"VALUES (@i, @a, @d, @j, @l, {Waiting}, @t, @f) ON CONFLICT (id) DO NOTHING RETURNING seq";
 
     /// <summary>One row of the trace-to-dataset index (<c>@ds</c>, <c>@seq</c>).</summary>
     public const string InsertTraceDataset = "INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq)";

@@ -64,6 +64,7 @@ public sealed class SqliteTraceOutbox : TraceOutbox
     /// <inheritdoc />
     protected override IEnumerable<string> SchemaStatements =>
     [
+        // canonical_form is added by the version 2 migration (TraceOutbox runs it on new databases too).
         """
         CREATE TABLE IF NOT EXISTS traces (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -31,6 +31,12 @@ public sealed record TraceRecord
     /// <summary>The canonical JSON bytes as stored, which the Merkle leaf is computed over.</summary>
     public required ReadOnlyMemory<byte> CanonicalJson { get; init; }
 
+    /// <summary>
+    /// The canonical form <see cref="CanonicalJson"/> was written in, which the trace is verified against
+    /// (<see cref="TraceCanonicalForm.Original"/> for traces recorded before the form was fixed).
+    /// </summary>
+    public TraceCanonicalForm CanonicalForm { get; init; } = TraceSerializer.CurrentCanonicalForm;
+
     /// <summary>Status.</summary>
     public required TraceStatus Status { get; init; }
 

@@ -83,6 +83,7 @@ internal sealed class TraceRecordReader(Func<CancellationToken, ValueTask<DbConn
             LedgerBatchNumber = L(r, 12),
             AnchorReference = r.IsDBNull(13) ? null : r.GetString(13),
             AnchorPosition = L(r, 14),
+            CanonicalForm = (TraceCanonicalForm)Convert.ToInt32(r.GetValue(15), CultureInfo.InvariantCulture),
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using ImagingRepo.Tracing.Model;
 
 namespace ImagingRepo.Tracing.Outbox;
 
@@ -48,6 +49,7 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
             Add(_insert, "@j", Array.Empty<byte>());
             Add(_insert, "@l", Array.Empty<byte>());
             Add(_insert, "@t", 0L);
+            Add(_insert, "@f", (int)TraceSerializer.CurrentCanonicalForm);
             await _insert.PrepareAsync().ConfigureAwait(false);
         }
 
@@ -76,11 +78,24 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
             }
 
             _existing.Parameters[0].Value = op.Trace.Id.ToString("D");
-            var stored = (byte[]?)await _existing.ExecuteScalarAsync().ConfigureAwait(false);
-            if (stored is null || !stored.AsSpan().SequenceEqual(op.Json))
+            if (!await IsStoredAsync(_existing, op).ConfigureAwait(false))
             {
                 op.Result = new DuplicateTraceException($"trace {op.Trace.Id} is already recorded with different content");
             }
+        }
+    }
+
+    /// <summary>True when the row the query finds holds the same trace, compared in the canonical form it was stored with.</summary>
+    private static async Task<bool> IsStoredAsync(DbCommand existing, RecordOp op)
+    {
+        var reader = await existing.ExecuteReaderAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync().ConfigureAwait(false)) return false;
+            var stored = (byte[])reader.GetValue(0);
+            var form = (TraceCanonicalForm)Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+            var json = form == TraceSerializer.CurrentCanonicalForm ? op.Json : TraceSerializer.Serialize(op.Trace, form);
+            return stored.AsSpan().SequenceEqual(json);
         }
     }
 

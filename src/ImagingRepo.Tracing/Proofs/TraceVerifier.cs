@@ -48,16 +48,20 @@ public sealed class TraceVerifier
         _pseudonymizer = pseudonymizer;
     }
 
-    /// <summary>Verifies a trace as presented by someone (e.g. read back from the tracer API).</summary>
+    /// <summary>
+    /// Verifies a trace as presented by someone (e.g. read back from the tracer API): its canonical JSON, in the form the
+    /// recorded trace was stored and anchored with, must be the anchored leaf. A plain user id is pseudonymized in the
+    /// pseudonym version of the recorded trace.
+    /// </summary>
     /// <param name="trace">The trace to check.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<TraceVerification> VerifyAsync(Trace trace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        if (_pseudonymizer is not null) trace = _pseudonymizer.Apply(trace);
         var record = await _outbox.GetAsync(trace.Id, cancellationToken).ConfigureAwait(false);
         if (record is null) return new TraceVerification(TraceVerificationStatus.NotAnchored, $"trace {trace.Id} is not recorded", null);
-        return await VerifyAsync(record, TraceSerializer.Serialize(trace), cancellationToken).ConfigureAwait(false);
+        if (_pseudonymizer is not null) trace = _pseudonymizer.ApplyLike(trace, record.Trace.UserId);
+        return await VerifyAsync(record, TraceSerializer.Serialize(trace, record.CanonicalForm), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Verifies the trace stored under an id (detects edits of the local store).</summary>

@@ -77,6 +77,8 @@ public sealed class QuickstartTests : IDisposable
         Assert.Contains("Done.", second.Stdout, StringComparison.Ordinal);
         Assert.Contains("patient name found in 0 outputs, 6 with a zeroed preamble", second.Stdout, StringComparison.Ordinal);
         Assert.Contains("skipped 1 duplicate and ignored 1 non-DICOM file", second.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Anchored in the local ledger; dataset integrity intact", second.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"userAction\":\"CREATE_DATASET\"", second.Stdout, StringComparison.Ordinal); // the tracer V1 request
         Assert.Single(Directory.GetDirectories(Path.Combine(folder, "datalake")));
     }
 }

@@ -132,6 +132,26 @@ public sealed class PostgresOutboxTests : IClassFixture<PostgresServer>, IDispos
     }
 
     [SkippableFact]
+    public async Task Traces_anchored_with_the_original_canonical_form_still_verify_as_anchored_after_the_migration()
+    {
+        _postgres.Require();
+        var connectionString = await FreshSchemaAsync();
+        var options = new TraceOutboxOptions { Pseudonymizer = TestTraces.Pseudonymizer };
+        await using (await PostgresTraceOutbox.OpenAsync(connectionString, options))
+        {
+        }
+
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await OriginalFormChecks.WriteVersion1DatabaseAsync(connection);
+        }
+
+        await using var migrated = await PostgresTraceOutbox.OpenAsync(connectionString, options);
+        await OriginalFormChecks.AssertTheyVerifyAsAnchoredAsync(migrated, _temp.File("ledger.jsonl"));
+    }
+
+    [SkippableFact]
     public async Task An_outbox_without_the_dataset_index_gets_it_filled_on_open()
     {
         _postgres.Require();
@@ -146,7 +166,7 @@ public sealed class PostgresOutboxTests : IClassFixture<PostgresServer>, IDispos
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand("DROP TABLE trace_datasets; DROP TABLE outbox_schema", connection);
+            await using var drop = new NpgsqlCommand("DROP TABLE trace_datasets; DROP TABLE outbox_schema; ALTER TABLE traces DROP COLUMN canonical_form", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

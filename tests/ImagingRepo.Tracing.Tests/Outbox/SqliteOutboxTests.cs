@@ -175,7 +175,7 @@ public sealed class SqliteOutboxTests : IDisposable
         {
             await connection.OpenAsync();
             await using var drop = connection.CreateCommand();
-            drop.CommandText = "DROP TABLE trace_datasets; DROP TABLE outbox_schema";
+            drop.CommandText = "DROP TABLE trace_datasets; DROP TABLE outbox_schema; ALTER TABLE traces DROP COLUMN canonical_form";
             await drop.ExecuteNonQueryAsync();
         }
 
@@ -191,6 +191,25 @@ public sealed class SqliteOutboxTests : IDisposable
         SqliteConnection.ClearAllPools();
         await using var again = await OpenAsync(); // migrated once: nothing is added twice
         await DatasetQueryChecks.AssertExactAsync(again, expected);
+    }
+
+    [Fact]
+    public async Task Traces_anchored_with_the_original_canonical_form_still_verify_as_anchored_after_the_migration()
+    {
+        await using (await OpenAsync())
+        {
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using (var connection = new SqliteConnection("Data Source=" + _temp.File("outbox.db")))
+        {
+            await connection.OpenAsync();
+            await OriginalFormChecks.WriteVersion1DatabaseAsync(connection);
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var migrated = await OpenAsync();
+        await OriginalFormChecks.AssertTheyVerifyAsAnchoredAsync(migrated, _temp.File("ledger.jsonl"));
     }
 
     [Fact]

@@ -18,6 +18,26 @@ public class UserPseudonymizerTests
     }
 
     [Fact]
+    public void Pseudonyms_are_lower_case_so_that_the_tracers_lower_casing_filter_finds_them()
+    {
+        var a = TestTraces.Pseudonymizer.Pseudonymize(TestTraces.Email);
+        Assert.StartsWith(UserPseudonymizer.Prefix, a, StringComparison.Ordinal);
+        Assert.Equal(a, a.ToLowerInvariant());
+        Assert.Equal(UserPseudonymizer.Prefix.Length + 64, a.Length);
+        Assert.False(UserPseudonymizer.IsPseudonym(a.ToUpperInvariant()));
+    }
+
+    [Fact]
+    public void First_version_pseudonyms_are_still_pseudonyms_and_left_as_they_are()
+    {
+        const string v1 = "pseud:v1:suIndgvbl9avlLzV9m8XkVeD-rkwL3IEB5T2obLi1Zc"; // TestTraces.Email under TestTraces.Key, as version 1 wrote it
+        Assert.True(UserPseudonymizer.IsPseudonym(v1));
+        Assert.Same(v1, TestTraces.Pseudonymizer.Pseudonymize(v1));
+        Assert.Equal(v1, TestTraces.Pseudonymizer.ApplyLike(TestTraces.Use("d") with { UserId = TestTraces.Email }, v1).UserId);
+        Assert.False(UserPseudonymizer.IsPseudonym("pseud:v1:short"));
+    }
+
+    [Fact]
     public void Short_keys_are_refused() =>
         Assert.Throws<ArgumentException>(() => new UserPseudonymizer(new byte[16]));
 }
