@@ -105,7 +105,11 @@ const provider = new Provider(issuer, {
   // The device client asks for offline_access; give it a refresh token whenever it may have one.
   issueRefreshToken: (ctx, client, code) =>
     client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-  ttl: { DeviceCode: 600, RefreshToken: 86400, ClientCredentials: 3600, Interaction: 600, Session: 3600, Grant: 86400 },
+  // Client-credentials tokens live as long as their resource server says (a persona's ttl, else an hour).
+  ttl: {
+    DeviceCode: 600, RefreshToken: 86400, Interaction: 600, Session: 3600, Grant: 86400,
+    ClientCredentials: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600,
+  },
 });
 
 provider.on('server_error', (ctx, error) => console.error('server_error', error));

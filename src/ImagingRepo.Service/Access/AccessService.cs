@@ -20,7 +20,6 @@ internal sealed class AccessService(
     DatasetAccessRepository accesses,
     UserRepository users,
     IIdentityDirectory directory,
-    DatasetService datasetService,
     DatasetTraceRecorder traces,
     TimeProvider time)
 {
@@ -130,7 +129,9 @@ internal sealed class AccessService(
         RequireAccessAdmin(user);
         return database.ReadAsync(async session =>
         {
-            await datasetService.VisibleAsync(session, user, datasetId, cancellationToken).ConfigureAwait(false);
+            // The access administrators (the operator's account) see the history of every dataset, in a project or not.
+            _ = await datasets.GetAsync(session, datasetId, false, cancellationToken).ConfigureAwait(false)
+                ?? throw ServiceProblemException.NotFound($"No dataset '{datasetId}'.");
             var (page, total) = await accesses.PageForDatasetAsync(session, datasetId, skip, limit, cancellationToken).ConfigureAwait(false);
             return new PageWire<DatasetAccessWire>(total, page.Count, skip, limit, [.. page.Select(ToWire)]);
         }, cancellationToken);

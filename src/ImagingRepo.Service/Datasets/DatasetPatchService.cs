@@ -42,7 +42,13 @@ internal sealed class DatasetPatchService(
 
             if (!DatasetPermissions.EditableProperties(user, dataset).Contains(property, StringComparer.Ordinal))
             {
-                throw ServiceProblemException.Conflict(NotEditable(user, dataset, property));
+                // What only a superadmin may change is a matter of permission (403); what nobody may change now, of state (409).
+                if (!user.IsSuperadmin && DatasetPermissions.EditableProperties(AsSuperadmin(user), dataset).Contains(property, StringComparer.Ordinal))
+                {
+                    throw ServiceProblemException.Forbidden($"'{property}' may be changed only by a superadmin.");
+                }
+
+                throw ServiceProblemException.Conflict(NotEditable(dataset, property));
             }
 
             var details = await ApplyAsync(session, user, dataset, property, body.Value, cancellationToken).ConfigureAwait(false);
@@ -233,13 +239,15 @@ internal sealed class DatasetPatchService(
         return new(null);
     }
 
-    private static string NotEditable(PlatformUser user, DatasetRecord d, string property) => property switch
+    private static PlatformUser AsSuperadmin(PlatformUser user) =>
+        new(user.Uid, user.UserName, user.Name, user.Email, [.. user.Roles, PlatformRoles.SuperadminDatasets], []);
+
+    private static string NotEditable(DatasetRecord d, string property) => property switch
     {
         "draft" when d.Creating => $"The dataset '{d.Id}' is still being created and cannot be released yet.",
         "draft" => $"The dataset '{d.Id}' has been released already; a release cannot be undone.",
         "public" or "pids" or "publicUse" when d.Draft => $"'{property}' can change only once the dataset '{d.Id}' has been released.",
         "public" or "pids" or "publicUse" when d.Invalidated => $"'{property}' cannot change while the dataset '{d.Id}' is invalidated.",
-        "public" or "pids" or "publicUse" or "authorId" when !user.IsSuperadmin => $"'{property}' may be changed only by a superadmin.",
         "invalidationReason" => $"'invalidationReason' can be set only while the dataset '{d.Id}' is invalidated.",
         "publicUse" => $"'publicUse' can change only while the dataset '{d.Id}' is public.",
         _ => $"'{property}' can change only while the dataset is a draft; '{d.Id}' has been released.",

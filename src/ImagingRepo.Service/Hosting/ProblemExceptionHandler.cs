@@ -24,6 +24,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         if (status >= 500) LogUnexpected(exception, httpContext.Request.Method, httpContext.Request.Path);
         if (httpContext.Response.HasStarted) return false;
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized) httpContext.Response.Headers.WWWAuthenticate = "Bearer";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -21,7 +21,8 @@ internal sealed class CurrentUserMiddleware(RequestDelegate next)
         var user = reader.Read(context.User);
         if (sentBearer && !user.IsAuthenticated)
         {
-            var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+            // The handler keeps its result for the request: asking again costs nothing and says why it failed.
+            var failure = (await context.AuthenticateAsync().ConfigureAwait(false)).Failure;
             var detail = failure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException
                 ? "The access token has expired."
                 : "The access token is not valid for this service.";

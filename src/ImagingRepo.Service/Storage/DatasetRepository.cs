@@ -105,8 +105,8 @@ internal sealed class DatasetRepository
         var sql = new StringBuilder($"SELECT {Columns}, COUNT(*) OVER () FROM datasets d WHERE {where} ORDER BY ");
         sql.Append(search.SortBy switch
         {
-            DatasetSortKey.Name => "d.name",
-            DatasetSortKey.AuthorName => "d.author_name",
+            DatasetSortKey.Name => "lower(d.name)",
+            DatasetSortKey.AuthorName => "lower(d.author_name)",
             DatasetSortKey.StudiesCount => "d.studies_count",
             DatasetSortKey.SubjectsCount => "d.subjects_count",
             DatasetSortKey.TimesUsed => "d.times_used",

@@ -75,10 +75,10 @@ public abstract class DatasetLifecycleTests(ServiceFixture fixture)
         await curator.PatchAsync(id, "draft", false).ExpectAsync(HttpStatusCode.NoContent);
         var before = (await curator.GetJsonAsync($"api/datasets/{id}")).GetRawText();
 
-        // Released: no second release, no draft-only property, no publication by a non-superadmin.
+        // Released: no second release, no draft-only property (409); publication only by a superadmin (403).
         await (await curator.PatchAsync(id, "draft", false)).ProblemAsync(HttpStatusCode.Conflict);
         await (await curator.PatchAsync(id, "name", "Another name")).ProblemAsync(HttpStatusCode.Conflict);
-        await (await curator.PatchAsync(id, "public", true)).ProblemAsync(HttpStatusCode.Conflict);
+        await (await curator.PatchAsync(id, "public", true)).ProblemAsync(HttpStatusCode.Forbidden);
         await (await curator.PatchAsync(id, "invalidationReason", "why")).ProblemAsync(HttpStatusCode.Conflict);
         await (await curator.DeleteAsync($"api/datasets/{id}")).ProblemAsync(HttpStatusCode.Conflict);
 

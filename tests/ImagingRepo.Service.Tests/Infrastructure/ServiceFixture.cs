@@ -22,6 +22,7 @@ namespace ImagingRepo.Service.Tests.Infrastructure;
 public abstract class ServiceFixture : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new();
     private WebApplication? _app;
     private string? _problem;
@@ -154,6 +155,10 @@ public abstract class ServiceFixture : IAsyncLifetime
         _tokens[persona] = token;
         return token;
     }
+
+    /// <summary>A value made once per fixture (datasets several tests only read), by the first caller.</summary>
+    public async Task<T> SharedAsync<T>(string key, Func<Task<T>> make) where T : class =>
+        (T)await _shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await make())).Value;
 
     /// <summary>Hands what is pending to the trace outbox now (the forwarder also does so in the background).</summary>
     internal async Task<ImagingRepo.Tracing.TraceStore> FlushTracesAsync()
