@@ -6,11 +6,11 @@ public enum DatasetCreationStage
     /// <summary>Checking that each study is in the data lake and listing its series.</summary>
     CheckingStudies,
 
-    /// <summary>Reading the first instance of each series.</summary>
+    /// <summary>
+    /// Reading the first instance of each series, and meanwhile creating the subject folders and links and writing
+    /// index.json and eforms.json.
+    /// </summary>
     ReadingMetadata,
-
-    /// <summary>Creating the subject folders and links, writing index.json and eforms.json.</summary>
-    LayingOut,
 
     /// <summary>Computing the hash tree.</summary>
     Hashing,
@@ -31,8 +31,7 @@ public readonly record struct DatasetCreationProgress(DatasetCreationStage Stage
         var text = Stage switch
         {
             DatasetCreationStage.CheckingStudies => "Checking the studies in the data lake",
-            DatasetCreationStage.ReadingMetadata => "Reading the metadata of the series",
-            DatasetCreationStage.LayingOut => "Creating the links to the studies",
+            DatasetCreationStage.ReadingMetadata => "Reading the metadata of the series and creating the links",
             DatasetCreationStage.Hashing => "Calculating the hashes of the dataset",
             _ => "Recording the creation",
         };

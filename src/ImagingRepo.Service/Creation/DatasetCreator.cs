@@ -24,6 +24,9 @@ public sealed class DatasetCreator
     private readonly int _parallelism;
     private readonly ILogger _logger;
 
+    /// <summary>Subjects laid out at once: link creation waits on the file system, not the CPU.</summary>
+    private int LayoutParallelism => Math.Max(4, _parallelism * 2);
+
     /// <summary>Creates the creator.</summary>
     /// <param name="lake">The data lake.</param>
     /// <param name="datasetsPath">The folder holding one folder per dataset.</param>
@@ -65,13 +68,31 @@ public sealed class DatasetCreator
         if (problems.Count > 0) throw new DatasetCreationException("invalid creation request: " + string.Join("; ", problems.Take(5)));
 
         var (planned, lakeSeries, pruned) = await CheckStudiesAsync(request, progress, cancellationToken);
-        var (facts, notes) = await ReadFirstInstancesAsync(planned, lakeSeries, progress, cancellationToken);
 
-        progress?.Report(new DatasetCreationProgress(DatasetCreationStage.LayingOut));
+        // the headers are read while the links are made: one is CPU, the other waits on the file system's metadata
+        var reading = ReadFirstInstancesAsync(planned, lakeSeries, progress, cancellationToken);
         var eforms = DatasetLayout.Eforms(request.Subjects);
         var folder = DatasetLayout.OpenFolder(_datasetsPath, request.DatasetId);
-        await DatasetLayout.WriteAsync(folder, planned, DatasetLayout.Index(planned), eforms, cancellationToken);
+        try
+        {
+            await DatasetLayout.WriteAsync(folder, planned, DatasetLayout.Index(planned), eforms, LayoutParallelism, cancellationToken);
+        }
+        catch
+        {
+            // never leave the reads running behind a failed layout; its exception is the one to report
+            try
+            {
+                await reading;
+            }
+            catch (Exception e) when (e is DicomException or IOException or OperationCanceledException)
+            {
+                _logger.LogDebug(e, "Dataset {DatasetId}: reading the headers failed too", request.DatasetId);
+            }
 
+            throw;
+        }
+
+        var (facts, notes) = await reading;
         progress?.Report(new DatasetCreationProgress(DatasetCreationStage.Hashing));
         DatasetHashTree tree;
         try

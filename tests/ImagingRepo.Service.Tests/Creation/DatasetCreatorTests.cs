@@ -63,7 +63,7 @@ public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<Creat
 
         Assert.Equal(request.DatasetId, result.DatasetId);
         Assert.Empty(result.PrunedSeries);
-        Assert.Equal([DatasetCreationStage.CheckingStudies, DatasetCreationStage.ReadingMetadata, DatasetCreationStage.LayingOut, DatasetCreationStage.Hashing],
+        Assert.Equal([DatasetCreationStage.CheckingStudies, DatasetCreationStage.ReadingMetadata, DatasetCreationStage.Hashing],
             progress.Select(p => p.Stage).Distinct());
         Assert.Equal(new DatasetCreationProgress(DatasetCreationStage.ReadingMetadata, 7, 7), progress.Last(p => p.Stage == DatasetCreationStage.ReadingMetadata));
     }

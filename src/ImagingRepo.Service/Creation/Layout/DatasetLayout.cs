@@ -67,27 +67,24 @@ internal static class DatasetLayout
 
     /// <summary>
     /// Lays the studies out in <paramref name="folder"/>: subject folders, links (an existing link to another target is
-    /// replaced), both JSON files written whole; links and temporary files no longer wanted are removed.
+    /// replaced), both JSON files written whole; links and temporary files no longer wanted are removed. Subjects are
+    /// laid out in parallel: each link is a metadata write the file system may take its time over, and links in
+    /// different folders do not wait for each other.
     /// </summary>
     /// <exception cref="DatasetCreationException">A study's place is taken by something that is not a link.</exception>
-    public static async Task WriteAsync(string folder, IReadOnlyList<PlannedStudy> studies, ReadOnlyMemory<byte> index, ReadOnlyMemory<byte> eforms, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string folder, IReadOnlyList<PlannedStudy> studies, ReadOnlyMemory<byte> index, ReadOnlyMemory<byte> eforms,
+        int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
-        var wanted = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var study in studies)
+        var subjects = studies.GroupBy(s => s.Study.SubjectName, StringComparer.Ordinal).ToList();
+        var wanted = subjects.ToDictionary(g => g.Key, g => g.Select(s => s.FolderName).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        await Parallel.ForEachAsync(subjects, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken }, (subject, _) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var subject = study.Study.SubjectName;
-            var subjectFolder = Path.Join(folder, subject);
-            if (!wanted.TryGetValue(subject, out var links))
-            {
-                wanted[subject] = links = new HashSet<string>(StringComparer.Ordinal);
-                if (new FileInfo(subjectFolder).LinkTarget is not null) File.Delete(subjectFolder);
-                CreateFolder(subjectFolder, SubjectFolderMode);
-            }
-
-            links.Add(study.FolderName);
-            Link(Path.Join(subjectFolder, study.FolderName), study.LinkTarget, study.Path);
-        }
+            var subjectFolder = Path.Join(folder, subject.Key);
+            if (new FileInfo(subjectFolder).LinkTarget is not null) File.Delete(subjectFolder);
+            CreateFolder(subjectFolder, SubjectFolderMode);
+            foreach (var study in subject) Link(Path.Join(subjectFolder, study.FolderName), study.LinkTarget, study.Path);
+            return ValueTask.CompletedTask;
+        });
 
         RemoveUnwanted(folder, wanted);
         await AtomicFile.WriteAsync(Path.Join(folder, IndexFileName), index, cancellationToken);
