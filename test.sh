@@ -21,6 +21,8 @@ ROOT="$(pwd)"
 SERVICES=(${TEST_SERVICES:-postgres ceph oidc hardhat orthanc})
 # Peer tools used by the tests (DICOM codec comparisons) beside what the servers install themselves.
 APT_PACKAGES=(dcmtk libgdcm-tools python3-pydicom dicom3tools iproute2 util-linux curl)
+# The inference tests build their small ONNX models with python3-onnx at test time.
+APT_PACKAGES+=(python3-onnx)
 # The C toolchain that native AOT links the CLI's native front with (scripts/publish-cli.sh).
 APT_PACKAGES+=(clang zlib1g-dev)
 
