@@ -92,9 +92,17 @@ internal sealed class ApiPipeline
         }
     }
 
-    public static string Describe(HttpRequestMessage request) => $"{request.Method.Method} {request.RequestUri?.OriginalString.Split('?')[0]}";
+    /// <summary>The request as <c>METHOD path</c>, the path relative to the API root and without its query (which may hold search strings).</summary>
+    public string Describe(HttpRequestMessage request)
+    {
+        var uri = request.RequestUri;
+        if (uri is null) return request.Method.Method;
+        var path = uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString.Split('?')[0];
+        var root = BaseAddress.AbsoluteUri;
+        return $"{request.Method.Method} {(path.StartsWith(root, StringComparison.Ordinal) ? path[root.Length..] : path)}";
+    }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> result, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> result, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         try
         {
@@ -111,7 +119,7 @@ internal sealed class ApiPipeline
         }
     }
 
-    private static async Task<ImagingRepoRequestException> ToExceptionAsync(HttpResponseMessage response, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<ImagingRepoRequestException> ToExceptionAsync(HttpResponseMessage response, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxProblemBytes];
         var length = 0;

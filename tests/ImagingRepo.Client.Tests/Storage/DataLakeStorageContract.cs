@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ImagingRepo.Client.Storage;
+using ImagingRepo.Client.Tests.Support;
 
 namespace ImagingRepo.Client.Tests.Storage;
 
@@ -117,17 +118,6 @@ public abstract class DataLakeStorageContract : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, content);
         return path;
-    }
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    private readonly Lock _lock = new();
-
-    public void Report(T value)
-    {
-        lock (_lock) report(value);
     }
 }
 
