@@ -26,6 +26,9 @@ internal sealed class FrameBuffer : IDisposable
     /// <summary>The frame's bytes, writable (only for rented buffers).</summary>
     public Span<byte> WritableSpan => rented is { } array ? array.AsSpan(0, length) : throw new InvalidOperationException("a borrowed frame is read-only");
 
+    /// <summary>The frame's bytes as memory, writable (only for rented buffers), for decoders that keep it between calls.</summary>
+    public Memory<byte> WritableMemory => rented is { } array ? array.AsMemory(0, length) : throw new InvalidOperationException("a borrowed frame is read-only");
+
     /// <summary>Wraps bytes held elsewhere (no copy).</summary>
     public static FrameBuffer Borrow(ReadOnlyMemory<byte> bytes, FrameLayout layout) => new(null, bytes, bytes.Length, layout);
 

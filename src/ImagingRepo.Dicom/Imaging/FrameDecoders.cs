@@ -5,6 +5,10 @@ internal static class FrameDecoders
 {
     public const string RleLossless = "1.2.840.10008.1.2.5";
     public const string EncapsulatedUncompressed = "1.2.840.10008.1.2.1.98";
+    public const string JpegBaseline = "1.2.840.10008.1.2.4.50";
+    public const string JpegExtended = "1.2.840.10008.1.2.4.51";
+    public const string JpegLossless = "1.2.840.10008.1.2.4.57";
+    public const string JpegLosslessSV1 = "1.2.840.10008.1.2.4.70";
 
     /// <summary>True for the syntaxes this machine decodes (managed decoders always; CharLS and OpenJPEG ones when their libraries load).</summary>
     public static bool IsClaimed(DicomTransferSyntax syntax)
@@ -26,6 +30,8 @@ internal static class FrameDecoders
         {
             RleLossless => RleFrameDecoder.Instance,
             EncapsulatedUncompressed => EncapsulatedUncompressedDecoder.Instance,
+            JpegBaseline or JpegExtended => JpegFrameDecoder.Lossy,
+            JpegLossless or JpegLosslessSV1 => JpegFrameDecoder.Lossless,
             _ => throw new DicomUnsupportedTransferSyntaxException(syntax, "no decoder for this transfer syntax"),
         };
     }

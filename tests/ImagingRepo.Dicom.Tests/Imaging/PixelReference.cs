@@ -80,21 +80,25 @@ internal static class PixelReference
     }
 
     /// <summary>The first sample index where ours and the reference differ, with both values, or null when equal.</summary>
-    public static string? FirstDifference(ReadOnlySpan<long> ours, ReadOnlySpan<long> reference)
+    public static string? FirstDifference(ReadOnlySpan<long> ours, ReadOnlySpan<long> reference, int tolerance = 0)
     {
         if (ours.Length != reference.Length)
         {
             return $"{ours.Length} samples against {reference.Length}";
         }
 
+        var largest = 0L;
+        var at = -1;
         for (var i = 0; i < ours.Length; i++)
         {
-            if (ours[i] != reference[i])
+            var difference = Math.Abs(ours[i] - reference[i]);
+            if (difference > largest)
             {
-                return $"sample {i}: {ours[i]} against {reference[i]}";
+                largest = difference;
+                at = i;
             }
         }
 
-        return null;
+        return largest > tolerance ? $"sample {at}: {ours[at]} against {reference[at]} (largest difference {largest}, tolerance {tolerance})" : null;
     }
 }
