@@ -9,7 +9,8 @@ facts packed into primitive spans (RVA data, no start-up cost) and one string po
 src/ImagingRepo.Dicom/ (the keyword constants) and its DataDictionary/ folder (the tables) unless another folder is given. Re-run it when a new edition of the
 standard is pulled in and commit the result.
 
-DicomTags.Generated.cs holds one DicomTags member per keyword of a non-retired, non-repeating attribute;
+DicomTags.Generated.cs holds one DicomTags member per keyword of a non-retired attribute; a repeating-group
+attribute (60xx,3000 Overlay Data) is named by its first group (6000,3000), as PS3.6 lists it;
 DicomTagValues.Generated.cs holds the same tags as internal uint constants for switch statements and patterns.
 """
 import csv
@@ -68,9 +69,19 @@ def tag_text(value):
     return f"({value >> 16:04X},{value & 0xFFFF:04X})"
 
 
-def write_keywords(out, header, exact):
+def repeating_text(value, mask):
+    """(60xx,3000): the masked-out hex digits shown as x."""
+    digits = f"{value:08X}"
+    shown = "".join("x" if (mask >> (28 - 4 * i)) & 0xF == 0 else d for i, d in enumerate(digits))
+    return f"({shown[:4]},{shown[4:]})"
+
+
+def write_keywords(out, header, exact, masked):
     """Writes DicomTags (public, one property per keyword) and DicomTagValues (internal constants)."""
     current = [e for e in exact if not e[6] and e[4]]
+    current += [(e[0], e[1], e[2], e[3], e[4], e[5] + ", the first group of " + repeating_text(e[0], e[1]), e[6])
+                for e in masked if not e[6] and e[4]]
+    current.sort(key=lambda e: e[0])
     with open(os.path.join(out, "DicomTags.Generated.cs"), "w", encoding="utf-8", newline="\n") as f:
         f.write(header)
         f.write("namespace ImagingRepo.Dicom;\n\n")
@@ -176,7 +187,7 @@ def main():
         f.write(f"    public const string Pool = \"{escape(pool_text).replace(chr(10), chr(92) + 'n').replace(chr(9), chr(92) + 't')}\";\n")
         f.write("}\n")
 
-    keywords = write_keywords(out, header, exact)
+    keywords = write_keywords(out, header, exact, masked)
 
     uids = read_tsv(os.path.join(standard, "pydicom_uid_registry.tsv"))
     lines = []

@@ -3,6 +3,7 @@
 // Everything secret (signing key, cookie keys, client secret) comes from the environment or is made
 // here at start; nothing is stored.
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
 const env = (name) => {
@@ -15,6 +16,22 @@ const port = Number(env('OIDC_PORT'));
 const issuer = `http://127.0.0.1:${port}`;
 const resource = env('OIDC_RESOURCE');
 const scopes = ['datasets:read', 'datasets:write', 'traces:write'];
+
+// Personas: extra confidential clients (same secret as OIDC_CLIENT_ID) whose client-credentials tokens carry the
+// claims Keycloak puts in a platform user's token: preferred_username, name, email, the dataset service's client
+// roles (resource_access.dataset-service.roles) and groups (PROJECT-<code>, ADMINS-PROJECT-<code>). Tests ask for a
+// token as a persona to act with those roles; `ttl` (seconds) makes a persona whose tokens expire at once.
+// The list is personas.json beside this script (oidc.sh copies scripts/services/oidc-personas.json there).
+const personasFile = new URL('./personas.json', import.meta.url);
+const personas = existsSync(personasFile) ? JSON.parse(readFileSync(personasFile, 'utf8')).personas : [];
+const personaById = new Map(personas.map((p) => [p.client_id, p]));
+const personaClaims = (p) => ({
+  preferred_username: p.username,
+  name: p.name,
+  email: p.email,
+  resource_access: { 'dataset-service': { roles: p.roles ?? [] } },
+  groups: p.groups ?? [],
+});
 
 // A fresh RS256 signing key per start: tokens from an earlier run must not verify.
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -41,6 +58,15 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'none',
       scope: ['openid', 'profile', 'offline_access', ...scopes].join(' '),
     },
+    ...personas.map((p) => ({
+      client_id: p.client_id,
+      client_secret: env('OIDC_CLIENT_SECRET'),
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      scope: scopes.join(' '),
+    })),
   ],
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
@@ -62,13 +88,19 @@ const provider = new Provider(issuer, {
       enabled: true,
       defaultResource: () => resource,
       useGrantedResource: () => true,
-      getResourceServerInfo: (ctx, indicator) => {
+      getResourceServerInfo: (ctx, indicator, client) => {
         if (indicator !== resource) {
           throw new Provider.errors.InvalidTarget(`unknown resource ${indicator}`);
         }
-        return { scope: scopes.join(' '), audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 3600 };
+        const ttl = personaById.get(client?.clientId)?.ttl ?? 3600;
+        return { scope: scopes.join(' '), audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: ttl };
       },
     },
+  },
+  // A persona's tokens carry its user claims; every other client's tokens carry none beyond the standard ones.
+  extraTokenClaims: (ctx, token) => {
+    const persona = personaById.get(token.clientId);
+    return persona ? personaClaims(persona) : undefined;
   },
   // The device client asks for offline_access; give it a refresh token whenever it may have one.
   issueRefreshToken: (ctx, client, code) =>

@@ -28,6 +28,7 @@ do_start() {
   local t0 node secret; t0="$(ir_now)"; node="$(ir_node22)"
   ir_require_port_free "$PORT" IMAGINGREPO_OIDC_PORT
   cp "$(dirname "$0")/oidc-server.mjs" "$APP/server.mjs"
+  cp "$(dirname "$0")/oidc-personas.json" "$APP/personas.json"
   secret="$(ir_random 48)"
   (cd "$APP" && OIDC_PORT="$PORT" OIDC_RESOURCE="$RESOURCE" OIDC_CLIENT_ID=imagingrepo-service \
     OIDC_CLIENT_SECRET="$secret" OIDC_DEVICE_CLIENT_ID=imagingrepo-cli NODE_ENV=development \

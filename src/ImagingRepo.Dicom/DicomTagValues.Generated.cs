@@ -9514,6 +9514,38 @@ internal static class DicomTagValues
     public const uint FirstOrderPhaseCorrectionAngle = 0x56000010;
     /// <summary>(5600,0020) Spectroscopy Data.</summary>
     public const uint SpectroscopyData = 0x56000020;
+    /// <summary>(6000,0010) Overlay Rows, the first group of (60xx,0010).</summary>
+    public const uint OverlayRows = 0x60000010;
+    /// <summary>(6000,0011) Overlay Columns, the first group of (60xx,0011).</summary>
+    public const uint OverlayColumns = 0x60000011;
+    /// <summary>(6000,0015) Number of Frames in Overlay, the first group of (60xx,0015).</summary>
+    public const uint NumberOfFramesInOverlay = 0x60000015;
+    /// <summary>(6000,0022) Overlay Description, the first group of (60xx,0022).</summary>
+    public const uint OverlayDescription = 0x60000022;
+    /// <summary>(6000,0040) Overlay Type, the first group of (60xx,0040).</summary>
+    public const uint OverlayType = 0x60000040;
+    /// <summary>(6000,0045) Overlay Subtype, the first group of (60xx,0045).</summary>
+    public const uint OverlaySubtype = 0x60000045;
+    /// <summary>(6000,0050) Overlay Origin, the first group of (60xx,0050).</summary>
+    public const uint OverlayOrigin = 0x60000050;
+    /// <summary>(6000,0051) Image Frame Origin, the first group of (60xx,0051).</summary>
+    public const uint ImageFrameOrigin = 0x60000051;
+    /// <summary>(6000,0100) Overlay Bits Allocated, the first group of (60xx,0100).</summary>
+    public const uint OverlayBitsAllocated = 0x60000100;
+    /// <summary>(6000,0102) Overlay Bit Position, the first group of (60xx,0102).</summary>
+    public const uint OverlayBitPosition = 0x60000102;
+    /// <summary>(6000,1001) Overlay Activation Layer, the first group of (60xx,1001).</summary>
+    public const uint OverlayActivationLayer = 0x60001001;
+    /// <summary>(6000,1301) ROI Area, the first group of (60xx,1301).</summary>
+    public const uint ROIArea = 0x60001301;
+    /// <summary>(6000,1302) ROI Mean, the first group of (60xx,1302).</summary>
+    public const uint ROIMean = 0x60001302;
+    /// <summary>(6000,1303) ROI Standard Deviation, the first group of (60xx,1303).</summary>
+    public const uint ROIStandardDeviation = 0x60001303;
+    /// <summary>(6000,1500) Overlay Label, the first group of (60xx,1500).</summary>
+    public const uint OverlayLabel = 0x60001500;
+    /// <summary>(6000,3000) Overlay Data, the first group of (60xx,3000).</summary>
+    public const uint OverlayData = 0x60003000;
     /// <summary>(7FE0,0001) Extended Offset Table.</summary>
     public const uint ExtendedOffsetTable = 0x7FE00001;
     /// <summary>(7FE0,0002) Extended Offset Table Lengths.</summary>

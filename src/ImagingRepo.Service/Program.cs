@@ -1,7 +1,7 @@
-// The reference dataset service and tracer API. Endpoints are added as the libraries land.
-var builder = WebApplication.CreateSlimBuilder(args);
-var app = builder.Build();
+// The reference dataset service and tracer API (docs/service.md). Without configuration it runs embedded: SQLite,
+// trace outbox and file ledger in the data directory, insecure development authentication, loopback only.
+using ImagingRepo.Service.Hosting;
 
-app.MapGet("/healthz", () => Results.Text("ok"));
-
+var app = ServiceApplication.Build(args);
+await ServiceApplication.InitializeAsync(app).ConfigureAwait(false);
 await app.RunAsync().ConfigureAwait(false);

@@ -30,16 +30,18 @@ internal static class DeidCommand
         var journal = new Option<string?>("--journal") { Description = "Write the honest broker's re-identification journal here (keep it outside OUT)." };
         var parallelism = new Option<int?>("--parallelism") { Description = "Files processed at once (default: the number of cores)." };
 
-        var command = new Command("deid", "De-identify DICOM files (PS3.15 Basic Profile and options) with keyed pseudonyms, receipts and a burned-in quarantine.");
-        command.Arguments.Add(input);
-        command.Arguments.Add(output);
-        command.Options.Add(options);
-        command.Options.Add(keyFile);
-        command.Options.Add(policyFile);
-        command.Options.Add(quarantine);
-        command.Options.Add(receipts);
-        command.Options.Add(journal);
-        command.Options.Add(parallelism);
+        var command = new Command("deid", "De-identify DICOM files (PS3.15 Basic Profile and options) with keyed pseudonyms, receipts and a burned-in quarantine.")
+        {
+            input,
+            output,
+            options,
+            keyFile,
+            policyFile,
+            quarantine,
+            receipts,
+            journal,
+            parallelism,
+        };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetValue(input)!,
             parseResult.GetValue(output)!,

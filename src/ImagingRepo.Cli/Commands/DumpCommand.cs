@@ -31,11 +31,13 @@ internal static class DumpCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
 
-        var command = new Command("dump", "Print the elements of DICOM files (tag, VR, value or length, value multiplicity, keyword; nesting shown).");
-        command.Arguments.Add(paths);
-        command.Options.Add(full);
-        command.Options.Add(strict);
-        command.Options.Add(threads);
+        var command = new Command("dump", "Print the elements of DICOM files (tag, VR, value or length, value multiplicity, keyword; nesting shown).")
+        {
+            paths,
+            full,
+            strict,
+            threads,
+        };
         command.SetAction(parseResult =>
         {
             using var stdout = Console.OpenStandardOutput();

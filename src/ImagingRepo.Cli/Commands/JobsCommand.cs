@@ -174,10 +174,12 @@ internal static class JobsCommand
         var name = new Argument<string>("name") { Description = "job name" };
         var follow = new Option<bool>("--follow", "-f") { Description = "keep streaming until the container ends" };
         var pod = new Option<int>("--pod") { Description = "which pod of an HTC job (in name order)", DefaultValueFactory = _ => 0 };
-        var command = new Command("logs", "Print (or follow) a job's log.");
-        command.Arguments.Add(name);
-        command.Options.Add(follow);
-        command.Options.Add(pod);
+        var command = new Command("logs", "Print (or follow) a job's log.")
+        {
+            name,
+            follow,
+            pod,
+        };
         command.SetAction((parse, ct) => WithClientAsync(support, parse, ct, async (client, ws) =>
         {
             var output = parse.InvocationConfiguration.Output;

@@ -19,11 +19,13 @@ internal static class PolicyCommand
         var values = new Option<string[]>("--set") { Description = "placeholder value for a #name# template: name=value, or name=[\"a\",\"b\"] for a list (repeatable)", AllowMultipleArgumentsPerToken = true };
         var user = new Option<string?>("--user", "-u") { Description = "check the uid/gid/supplemental-group rules against this user's workspace" };
         var gid = new Option<long?>("--dataset-gid") { Description = "the user's dataset GID (with --user)" };
-        var check = new Command("check", "Check a manifest file; exits 1 and lists every violation when a rule is broken.");
-        check.Arguments.Add(file);
-        check.Options.Add(values);
-        check.Options.Add(user);
-        check.Options.Add(gid);
+        var check = new Command("check", "Check a manifest file; exits 1 and lists every violation when a rule is broken.")
+        {
+            file,
+            values,
+            user,
+            gid,
+        };
         check.SetAction(parse => JobsCommandSupport.RunAsync(parse, async () =>
         {
             var options = support.Options(parse);

@@ -58,19 +58,21 @@ internal static class TraceCommand
 
     public static Command Create()
     {
-        var command = new Command("trace", "Record a dataset's CREATE_DATASET trace; list, show and verify recorded traces; hash dataset folders.");
-        command.Options.Add(Outbox);
-        command.Options.Add(Postgres);
-        command.Options.Add(FileLedger);
-        command.Options.Add(Rpc);
-        command.Options.Add(Contract);
-        command.Options.Add(ChainId);
-        command.Options.Add(FromBlock);
-        command.Subcommands.Add(CreateRecord());
-        command.Subcommands.Add(CreateList());
-        command.Subcommands.Add(CreateShow());
-        command.Subcommands.Add(CreateVerify());
-        command.Subcommands.Add(CreateHash());
+        var command = new Command("trace", "Record a dataset's CREATE_DATASET trace; list, show and verify recorded traces; hash dataset folders.")
+        {
+            Outbox,
+            Postgres,
+            FileLedger,
+            Rpc,
+            Contract,
+            ChainId,
+            FromBlock,
+            CreateRecord(),
+            CreateList(),
+            CreateShow(),
+            CreateVerify(),
+            CreateHash(),
+        };
         return command;
     }
 
@@ -88,11 +90,13 @@ internal static class TraceCommand
             Description = "Pseudonymization key for user ids (base64, at least 32 bytes; default: $IMAGINGREPO_TRACE_KEY_FILE, " +
                           "or traces.key beside the SQLite outbox, made at random on the first record)",
         };
-        var command = new Command("record", "Hash a dataset folder, record its CREATE_DATASET trace in the outbox and anchor it in the ledger (exit 0 anchored).");
-        command.Arguments.Add(dir);
-        command.Options.Add(datasetId);
-        command.Options.Add(user);
-        command.Options.Add(keyFile);
+        var command = new Command("record", "Hash a dataset folder, record its CREATE_DATASET trace in the outbox and anchor it in the ledger (exit 0 anchored).")
+        {
+            dir,
+            datasetId,
+            user,
+            keyFile,
+        };
         command.SetAction((parse, ct) => GuardedAsync(async () =>
         {
             var folder = parse.GetValue(dir)!;
@@ -160,19 +164,21 @@ internal static class TraceCommand
         var dataset = new Option<string?>("--dataset") { Description = "Only traces concerning this dataset id" };
         var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print the traces as a JSON array" };
-        var command = new Command("list", "List recorded traces with their status.");
-        command.Options.Add(status);
-        command.Options.Add(dataset);
-        command.Options.Add(limit);
-        command.Options.Add(json);
+        var command = new Command("list", "List recorded traces with their status.")
+        {
+            status,
+            dataset,
+            limit,
+            json,
+        };
         command.SetAction((parse, ct) => GuardedAsync(async () =>
         {
-            if (MissingOutbox(parse))
+            await using var store = await OpenExistingOutboxAsync(parse, ct).ConfigureAwait(false);
+            if (store is null)
             {
                 return CannotRead;
             }
 
-            await using var store = await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
             var outbox = store.Outbox;
             var records = await outbox.ListAsync(new TraceListQuery(parse.GetValue(status), parse.GetValue(dataset), Limit: Math.Clamp(parse.GetValue(limit), 1, 10_000)), ct).ConfigureAwait(false);
             if (parse.GetValue(json))
@@ -213,17 +219,19 @@ internal static class TraceCommand
     {
         var id = new Argument<Guid>("id") { Description = "Trace id" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: trace, status, message, proof" };
-        var command = new Command("show", "Print a trace (V1 JSON), its status and, when anchored, its inclusion proof.");
-        command.Arguments.Add(id);
-        command.Options.Add(json);
+        var command = new Command("show", "Print a trace (V1 JSON), its status and, when anchored, its inclusion proof.")
+        {
+            id,
+            json,
+        };
         command.SetAction((parse, ct) => GuardedAsync(async () =>
         {
-            if (MissingOutbox(parse))
+            await using var store = await OpenExistingOutboxAsync(parse, ct).ConfigureAwait(false);
+            if (store is null)
             {
                 return CannotRead;
             }
 
-            await using var store = await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
             var record = await store.Outbox.GetAsync(parse.GetValue(id), ct).ConfigureAwait(false);
             if (record is null)
             {
@@ -279,9 +287,11 @@ internal static class TraceCommand
     {
         var id = new Argument<Guid?>("id") { Description = "Trace id to verify from the outbox", Arity = ArgumentArity.ZeroOrOne };
         var proofFile = new Option<FileInfo?>("--proof") { Description = "Verify an exported proof file instead" };
-        var command = new Command("verify", "Verify a trace against its inclusion proof and the ledger (exit 0 anchored, 1 not anchored, 2 tampered, 3 nothing to read).");
-        command.Arguments.Add(id);
-        command.Options.Add(proofFile);
+        var command = new Command("verify", "Verify a trace against its inclusion proof and the ledger (exit 0 anchored, 1 not anchored, 2 tampered, 3 nothing to read).")
+        {
+            id,
+            proofFile,
+        };
         command.SetAction((parse, ct) => GuardedAsync(async () =>
         {
             TraceProof? proof = null;
@@ -341,21 +351,23 @@ internal static class TraceCommand
         {
             Description = "Compare with the hashes recorded in this CREATE_DATASET trace (exit 0 match, 1 differ)",
         };
-        var command = new Command("hash", "Print a dataset's hash tree (series, studies, images, index, eforms; SHA3-256, base64), or check it against its recorded trace.");
-        command.Arguments.Add(dir);
-        command.Options.Add(json);
-        command.Options.Add(check);
+        var command = new Command("hash", "Print a dataset's hash tree (series, studies, images, index, eforms; SHA3-256, base64), or check it against its recorded trace.")
+        {
+            dir,
+            json,
+            check,
+        };
         command.SetAction((parse, ct) => GuardedAsync(async () =>
         {
             CreateDatasetTrace? recorded = null;
             if (parse.GetValue(check) is { } traceId)
             {
-                if (MissingOutbox(parse))
+                await using var store = await OpenExistingOutboxAsync(parse, ct).ConfigureAwait(false);
+                if (store is null)
                 {
                     return CannotRead;
                 }
 
-                await using var store = await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
                 var record = await store.Outbox.GetAsync(traceId, ct).ConfigureAwait(false);
                 if (record?.Trace is not CreateDatasetTrace creation)
                 {
@@ -473,6 +485,10 @@ internal static class TraceCommand
                                 "Record a dataset with 'imagingrepo trace record DIR', or name the outbox with --outbox FILE or IMAGINGREPO_TRACE_OUTBOX.");
         return true;
     }
+
+    /// <summary>Opens the outbox for a reading command, or says it is missing and returns null (see <see cref="MissingOutbox"/>).</summary>
+    private static async Task<TraceStore?> OpenExistingOutboxAsync(ParseResult parse, CancellationToken ct) =>
+        MissingOutbox(parse) ? null : await OpenStoreAsync(parse, null, outbox: true, ledger: false, ct).ConfigureAwait(false);
 
     /// <summary>
     /// The pseudonymizer for user ids: the key file named, or the embedded default traces.key beside the SQLite outbox,

@@ -10,17 +10,21 @@ internal static class WorkspaceCommand
     public static Command Create()
     {
         var support = new JobsCommandSupport();
-        var workspace = new Command("workspace", "Provision, show or remove a user's workspace namespace.");
-        workspace.Options.Add(support.Kubeconfig);
-        workspace.Options.Add(support.Config);
+        var workspace = new Command("workspace", "Provision, show or remove a user's workspace namespace.")
+        {
+            support.Kubeconfig,
+            support.Config,
+        };
 
         var user = new Argument<string>("user") { Description = "platform user name" };
         var gid = new Option<long>("--dataset-gid") { Description = "the user's dataset GID", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "print the workspace objects as YAML and create nothing" };
-        var create = new Command("create", "Create or update a user's workspace (idempotent).");
-        create.Arguments.Add(user);
-        create.Options.Add(gid);
-        create.Options.Add(dryRun);
+        var create = new Command("create", "Create or update a user's workspace (idempotent).")
+        {
+            user,
+            gid,
+            dryRun,
+        };
         create.SetAction((parse, ct) => JobsCommandSupport.RunAsync(parse, async () =>
         {
             var options = support.Options(parse);

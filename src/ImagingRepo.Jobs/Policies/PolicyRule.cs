@@ -20,13 +20,7 @@ public sealed class PolicyRule
 {
     internal PolicyRule(string name, string message, PolicyTargetKind target,
         Action<PolicyEvaluation> check, Func<PolicyOptions, Dictionary<string, object>> kyverno)
-    {
-        Name = name;
-        Message = message;
-        Target = target;
-        Check = check;
-        Kyverno = kyverno;
-    }
+        => (Name, Message, Target, Check, Kyverno) = (name, message, target, check, kyverno);
 
     /// <summary>Rule name (Kyverno rule name).</summary>
     public string Name { get; }

@@ -16,15 +16,7 @@ public sealed class RenderedWorkload
     /// <param name="objects">The objects in creation order.</param>
     public RenderedWorkload(string name, string @namespace, string kind, IReadOnlyList<string> datasetIds, string toolName, string toolVersion,
         IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects)
-    {
-        Name = name;
-        Namespace = @namespace;
-        Kind = kind;
-        DatasetIds = datasetIds;
-        ToolName = toolName;
-        ToolVersion = toolVersion;
-        Objects = objects;
-    }
+        => (Name, Namespace, Kind, DatasetIds, ToolName, ToolVersion, Objects) = (name, @namespace, kind, datasetIds, toolName, toolVersion, objects);
 
     /// <summary>The workload's name.</summary>
     public string Name { get; }

@@ -11,8 +11,6 @@ internal sealed class InstanceDeidentifier
 {
     private const string DummyText = "DEIDENTIFIED";
 
-    // Overlay Data (60xx,3000) of the first overlay group: the profile has one rule for all repeating groups 6000-601E
-    private const uint OverlayDataOfFirstGroup = 0x60003000;
     private static readonly uint CodeMeaning = DicomTags.CodeMeaning.Value;
 
     // Items of these sequences hold vocabulary (concept names, units, anatomy): their codes are kept when the
@@ -78,7 +76,8 @@ internal sealed class InstanceDeidentifier
         }
 
         Process(dataset, Mode.Normal, 0, 0, state);
-        if (_rules.RuleFor(OverlayDataOfFirstGroup).Kind == ElementActionKind.Remove)
+        // the profile has one rule for all the repeating overlay groups 6000-601E: the first group's speaks for them
+        if (_rules.RuleFor(DicomTagValues.OverlayData).Kind == ElementActionKind.Remove)
         {
             RemoveOverlayGroups(dataset, state);
         }

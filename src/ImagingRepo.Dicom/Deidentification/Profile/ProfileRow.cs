@@ -5,51 +5,18 @@ namespace ImagingRepo.Dicom.Deidentification.Profile;
 /// A row matches a tag when <c>(tag &amp; Mask) == Tag</c>; explicit rows have the mask <c>0xFFFFFFFF</c>,
 /// the curve, overlay and private rows cover whole groups with a narrower mask.
 /// </remarks>
-public readonly record struct ProfileRow
+/// <param name="Tag">The tag, group in the high 16 bits; masked-out digits are zero.</param>
+/// <param name="Mask">Which bits of a tag must equal <paramref name="Tag"/>; <c>0xFFFFFFFF</c> for an explicit attribute.</param>
+/// <param name="Name">The attribute name as the table gives it.</param>
+/// <param name="ValueRepresentation">The data dictionary VR of the attribute (the first where the dictionary lists several).</param>
+/// <param name="BasicAction">The Basic Profile action.</param>
+/// <param name="KeepUnder">Options under which the attribute is kept (K).</param>
+/// <param name="CleanUnder">Options under which the attribute is cleaned (C).</param>
+public readonly record struct ProfileRow(uint Tag, uint Mask, string Name, string ValueRepresentation, ProfileAction BasicAction,
+    DeidentificationOptions KeepUnder, DeidentificationOptions CleanUnder)
 {
     // the mask of a row for one attribute: every bit of the tag must match
     private const uint ExactMask = 0xFFFFFFFF;
-
-    /// <summary>Creates a row.</summary>
-    /// <param name="tag">The tag (group in the high 16 bits), with the masked-out digits zero.</param>
-    /// <param name="mask">Which bits of a tag must equal <paramref name="tag"/>.</param>
-    /// <param name="name">The attribute name as the table gives it.</param>
-    /// <param name="valueRepresentation">The attribute's VR in the data dictionary (first of several).</param>
-    /// <param name="basicAction">The Basic Profile action.</param>
-    /// <param name="keepUnder">The options whose column says K for this row.</param>
-    /// <param name="cleanUnder">The options whose column says C for this row.</param>
-    public ProfileRow(uint tag, uint mask, string name, string valueRepresentation, ProfileAction basicAction,
-        DeidentificationOptions keepUnder, DeidentificationOptions cleanUnder)
-    {
-        Tag = tag;
-        Mask = mask;
-        Name = name;
-        ValueRepresentation = valueRepresentation;
-        BasicAction = basicAction;
-        KeepUnder = keepUnder;
-        CleanUnder = cleanUnder;
-    }
-
-    /// <summary>The tag, group in the high 16 bits; masked-out digits are zero.</summary>
-    public uint Tag { get; }
-
-    /// <summary>Which bits of a tag must equal <see cref="Tag"/>; <c>0xFFFFFFFF</c> for an explicit attribute.</summary>
-    public uint Mask { get; }
-
-    /// <summary>The attribute name.</summary>
-    public string Name { get; }
-
-    /// <summary>The data dictionary VR of the attribute (the first where the dictionary lists several).</summary>
-    public string ValueRepresentation { get; }
-
-    /// <summary>The Basic Profile action.</summary>
-    public ProfileAction BasicAction { get; }
-
-    /// <summary>Options under which the attribute is kept (K).</summary>
-    public DeidentificationOptions KeepUnder { get; }
-
-    /// <summary>Options under which the attribute is cleaned (C).</summary>
-    public DeidentificationOptions CleanUnder { get; }
 
     /// <summary>True when the row covers a repeating group rather than one attribute.</summary>
     public bool IsMasked => Mask != ExactMask;
