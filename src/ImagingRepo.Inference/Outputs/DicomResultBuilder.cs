@@ -38,7 +38,7 @@ internal static class DicomResultBuilder
         typeof(DicomResultBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
     /// <summary>A dataset with the source's patient, study and frame of reference, in the source's character set (UTF-8 where it had none).</summary>
-    public static DicomDataset Start(SourceSeries source)
+    public static DicomDataset Start(SourceSeries source, bool frameOfReference = true)
     {
         var dataset = new DicomDataset();
         if (source.Header[DicomTags.SpecificCharacterSet] is DicomValueElement charset)
@@ -72,9 +72,9 @@ internal static class DicomResultBuilder
             }
         }
 
-        if (source.FrameOfReferenceUid is { } frameOfReference)
+        if (frameOfReference && source.FrameOfReferenceUid is { } frameOfReferenceUid)
         {
-            dataset.SetString(DicomTags.FrameOfReferenceUID, DicomVR.UI, frameOfReference);
+            dataset.SetString(DicomTags.FrameOfReferenceUID, DicomVR.UI, frameOfReferenceUid);
             dataset.SetString(DicomTags.PositionReferenceIndicator, DicomVR.LO, source.Header.GetString(DicomTags.PositionReferenceIndicator) ?? string.Empty);
         }
 

@@ -192,6 +192,12 @@ public static class SegmentationWriter
         item.SetString(DicomTags.SegmentDescription, DicomVR.ST, $"label value {segment.LabelValue} of {model.Name}");
         item.SetString(DicomTags.SegmentAlgorithmType, DicomVR.CS, "AUTOMATIC");
         item.SetString(DicomTags.SegmentAlgorithmName, DicomVR.LO, DicomResultBuilder.Truncate(model.Name, 64));
+        var algorithm = new DicomDataset();
+        algorithm.Add(new DicomSequence(DicomTags.AlgorithmFamilyCodeSequence, DicomResultBuilder.Code(ArtificialIntelligence)));
+        algorithm.SetString(DicomTags.AlgorithmName, DicomVR.LO, DicomResultBuilder.Truncate(model.Name, 64));
+        algorithm.SetString(DicomTags.AlgorithmVersion, DicomVR.LO, DicomResultBuilder.Truncate(model.Version, 64));
+        algorithm.SetString(DicomTags.AlgorithmSource, DicomVR.LO, DicomResultBuilder.Truncate(model.Manufacturer, 64));
+        item.Add(new DicomSequence(DicomTags.SegmentationAlgorithmIdentificationSequence, algorithm));
         item.Add(new DicomSequence(DicomTags.SegmentedPropertyCategoryCodeSequence, DicomResultBuilder.Code(segment.Label.Category ?? DefaultCategory)));
         item.Add(new DicomSequence(DicomTags.SegmentedPropertyTypeCodeSequence, DicomResultBuilder.Code(segment.Label.Type ?? DefaultType)));
         item.SetValues<ushort>(DicomTags.RecommendedDisplayCIELabValue, DicomVR.US, SegmentColors.ToDicomLab(segment.Label.Color is { Count: 3 } color ? color : SegmentColors.Default(segment.Number)));
