@@ -43,12 +43,11 @@ public static class ManufacturerNames
         var words = new System.Text.StringBuilder(manufacturer.Length + 2).Append(' ');
         foreach (var c in manufacturer.ToLowerInvariant())
         {
-            var keep = char.IsLetterOrDigit(c) || c == '.';
-            if (keep) words.Append(c);
-            else if (words[^1] != ' ') words.Append(' ');
+            if (char.IsLetterOrDigit(c) || c == '.') words.Append(c);
+            else EndWord(words);
         }
 
-        if (words[^1] != ' ') words.Append(' ');
+        EndWord(words);
         var text = words.ToString();
         foreach (var (name, needles) in Known)
         {
@@ -59,5 +58,12 @@ public static class ManufacturerNames
         }
 
         return Other;
+    }
+
+    /// <summary>Ends the word being built: a full stop after it (an abbreviation's, "I.M.S.") is no part of it.</summary>
+    private static void EndWord(System.Text.StringBuilder words)
+    {
+        if (words[^1] == '.') words.Length--;
+        if (words[^1] != ' ') words.Append(' ');
     }
 }
