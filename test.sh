@@ -21,6 +21,8 @@ ROOT="$(pwd)"
 SERVICES=(${TEST_SERVICES:-postgres ceph oidc hardhat orthanc})
 # Peer tools used by the tests (DICOM codec comparisons) beside what the servers install themselves.
 APT_PACKAGES=(dcmtk libgdcm-tools python3-pydicom dicom3tools iproute2 util-linux curl)
+# The system codecs ImagingRepo.Dicom loads at run time for JPEG-LS and JPEG 2000 pixel data.
+APT_PACKAGES+=(libcharls2 libopenjp2-7)
 # The C toolchain that native AOT links the CLI's native front with (scripts/publish-cli.sh).
 APT_PACKAGES+=(clang zlib1g-dev)
 
