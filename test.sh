@@ -23,6 +23,8 @@ SERVICES=(${TEST_SERVICES:-postgres ceph oidc hardhat orthanc})
 APT_PACKAGES=(dcmtk libgdcm-tools python3-pydicom dicom3tools iproute2 util-linux curl)
 # The inference tests build their small ONNX models with python3-onnx at test time.
 APT_PACKAGES+=(python3-onnx)
+# The system codecs ImagingRepo.Dicom loads at run time for JPEG-LS and JPEG 2000 pixel data.
+APT_PACKAGES+=(libcharls2 libopenjp2-7)
 # The C toolchain that native AOT links the CLI's native front with (scripts/publish-cli.sh).
 APT_PACKAGES+=(clang zlib1g-dev)
 

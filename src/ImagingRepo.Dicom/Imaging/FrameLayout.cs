@@ -12,6 +12,15 @@ namespace ImagingRepo.Dicom.Imaging;
 /// <param name="BitOffset">For 1-bit data: the bit of the first byte where the frame starts (frames are not byte aligned).</param>
 internal readonly record struct FrameLayout(int BitsAllocated, int SamplesPerPixel, bool IsPlanar, bool IsSubsampled422, string Photometric, int BitOffset = 0)
 {
+    /// <summary>When not 0: the bits per sample the codestream says, to be used instead of Bits Stored (which it exceeds).</summary>
+    public int Precision { get; init; }
+
+    /// <summary>With <see cref="Precision"/>: whether the codestream's samples are signed.</summary>
+    public bool PrecisionSigned { get; init; }
+
+    /// <summary>How to read stored values from this frame: the image's format, or the codestream's precision where it says more.</summary>
+    public StoredValueFormat Format(StoredValueFormat image) => Precision > 0 ? new StoredValueFormat(Precision, Precision - 1, PrecisionSigned) : image;
+
     /// <summary>The number of bytes a frame of <paramref name="pixels"/> pixels takes in this layout.</summary>
     public long ByteLength(long pixels)
     {

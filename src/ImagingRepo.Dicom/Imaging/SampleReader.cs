@@ -14,6 +14,7 @@ internal static class SampleReader
     /// <summary>Stored values as 32-bit integers (32-bit unsigned values above <see cref="int.MaxValue"/> raise an error).</summary>
     public static void ReadStored(FrameBuffer frame, StoredValueFormat format, long pixels, Span<int> destination)
     {
+        format = frame.Layout.Format(format);
         if (TryReadCommon(frame, format, pixels, destination))
         {
             return;
@@ -30,6 +31,7 @@ internal static class SampleReader
     /// <summary>Stored values as 64-bit integers (every bit depth fits).</summary>
     public static void ReadStored(FrameBuffer frame, StoredValueFormat format, long pixels, Span<long> destination)
     {
+        format = frame.Layout.Format(format);
         var sink = new Int64Sink(destination);
         Read(frame, format, pixels, ref sink);
     }
@@ -37,6 +39,7 @@ internal static class SampleReader
     /// <summary>Stored values mapped by <c>value × slope + intercept</c>.</summary>
     public static void ReadRescaled(FrameBuffer frame, StoredValueFormat format, long pixels, float slope, float intercept, Span<float> destination)
     {
+        format = frame.Layout.Format(format);
         var layout = frame.Layout;
         var bytes = frame.Span;
         var simple = !layout.IsPlanar && !layout.IsSubsampled422 && layout.BitOffset == 0;

@@ -30,7 +30,16 @@ internal static class PixelReference
                 arr = ds.pixel_array
                 frames = int(ds.get('NumberOfFrames', 1) or 1)
                 spp = int(ds.get('SamplesPerPixel', 1))
-                arr = np.ascontiguousarray(arr.reshape(frames, int(ds.Rows), int(ds.Columns), spp).astype('<i8'))
+                arr = arr.reshape(frames, int(ds.Rows), int(ds.Columns), spp).astype('<i8')
+                # stored values: Bits Stored bits, two's complement where Pixel Representation is 1 (pydicom leaves
+                # the bits above Bits Stored as the file has them)
+                bits = int(ds.BitsStored)
+                if bits < 64:
+                    arr = arr & ((1 << bits) - 1)
+                    if int(ds.get('PixelRepresentation', 0)) == 1:
+                        sign = 1 << (bits - 1)
+                        arr = (arr ^ sign) - sign
+                arr = np.ascontiguousarray(arr)
                 name = os.path.join(out_dir, '%d.bin' % i)
                 arr.tofile(name)
                 result[path] = {'file': name, 'photometric': str(ds.PhotometricInterpretation), 'frames': frames,
