@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 namespace ImagingRepo.Tracing.Model;
 
 /// <summary>
-/// A trace in the CHAIMELEON tracer V1 format. Each user action has its own record type; the JSON
+/// A trace, with the CHAIMELEON tracer V1's field names and spellings (the tracers' own shapes are read and written by
+/// <see cref="Compatibility.TracerWireSerializer"/>, <see cref="Compatibility.TracerV1Mapper"/> and
+/// <see cref="Compatibility.TracerV2Mapper"/>). Each user action has its own record type; the JSON
 /// discriminator is <c>userAction</c>. Traces carry only ids and hashes: <see cref="UserId"/> is replaced by a
 /// keyed pseudonym before a trace is stored (see <see cref="Privacy.UserPseudonymizer"/>).
 /// </summary>
