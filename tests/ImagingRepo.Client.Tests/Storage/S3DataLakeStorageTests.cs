@@ -137,6 +137,7 @@ public sealed class S3DataLakeStorageTests(CephServer server) : DataLakeStorageC
         var logs = new RecordingLoggerFactory();
         var options = Options(partSize: 5L * 1024 * 1024);
         options.MultipartThreshold = 5L * 1024 * 1024;
+        options.PartConcurrency = 1; // one part at a time, so that the interruption lands while parts are still missing
         using var lake = new S3DataLakeStorage(options, logs.CreateLogger<S3DataLakeStorage>());
         var big = Path.Combine(Work, "parts.bin");
         await WriteRandomFileAsync(big, 60L * 1024 * 1024); // 12 parts of 5 MiB

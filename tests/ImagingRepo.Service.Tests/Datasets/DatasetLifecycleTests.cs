@@ -2,6 +2,7 @@ using System.Net;
 using ImagingRepo.Service.Tests.Infrastructure;
 using ImagingRepo.Tracing.Model;
 using ImagingRepo.Tracing.Outbox;
+using ImagingRepo.Tracing.Privacy;
 
 namespace ImagingRepo.Service.Tests.Datasets;
 
@@ -59,7 +60,7 @@ public abstract class DatasetLifecycleTests(ServiceFixture fixture)
             [TraceUpdateDetails.Release, TraceUpdateDetails.Publish, TraceUpdateDetails.Unpublish, TraceUpdateDetails.Invalidate,
              TraceUpdateDetails.Reactivate, TraceUpdateDetails.ContactInformationUpdated, TraceUpdateDetails.LicenseUpdated],
             traces.Skip(1).Select(r => Assert.IsType<UpdateDatasetTrace>(r.Trace).Details));
-        Assert.All(traces, r => Assert.StartsWith("pseud:v1:", r.Trace.UserId, StringComparison.Ordinal));
+        Assert.All(traces, r => Assert.StartsWith(UserPseudonymizer.Prefix, r.Trace.UserId, StringComparison.Ordinal)); // pseudonyms as the service writes them now
     }
 
     [SkippableFact]
