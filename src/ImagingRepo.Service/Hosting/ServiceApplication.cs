@@ -97,6 +97,8 @@ internal static partial class ServiceApplication
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServiceJsonContext.Default);
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // Numbers are numbers: "42" is not accepted for an integer, and the OpenAPI document types them as integers only.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.AddOpenApi("v1", o => o.AddDocumentTransformer<OpenApiPathsTransformer>());
         services.AddCors(o => o.AddDefaultPolicy(policy =>

@@ -11,7 +11,7 @@ namespace ImagingRepo.Service.Hosting;
 /// Source-generated JSON of every request and answer: camelCase names as the v1 API writes them, and requests with a
 /// property the operation does not know are refused (400) instead of silently ignored.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(DatasetCreationBody))]
 [JsonSerializable(typeof(DatasetCreatedResponse))]
 [JsonSerializable(typeof(PropertyPatchBody))]
