@@ -2,6 +2,7 @@ using System.Net;
 using ImagingRepo.Service.Access;
 using ImagingRepo.Service.Datasets;
 using ImagingRepo.Service.Endpoints;
+using ImagingRepo.Service.Eucaim;
 using ImagingRepo.Service.Licenses;
 using ImagingRepo.Service.Projects;
 using ImagingRepo.Service.Security;
@@ -70,6 +71,7 @@ internal static partial class ServiceApplication
             storageOptions.Provider == StorageProvider.PostgreSql ? storageOptions.PostgreSqlConnectionString : null);
         services.AddSingleton<DatasetTraceRecorder>();
         services.AddSingleton<TraceForwarder>();
+        services.AddSingleton<TraceApiService>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceForwarder>());
 
         services.AddSingleton<DatasetService>();
@@ -87,6 +89,7 @@ internal static partial class ServiceApplication
         services.AddSingleton<UserService>();
         services.TryAddSingleton<IIdentityDirectory, EmbeddedIdentityDirectory>();
         services.AddSingleton<LicenseService>();
+        services.AddSingleton<EucaimSearchService>();
         services.AddSingleton<PlatformUserReader>();
 
         AddAuthentication(services, authOptions);
@@ -142,6 +145,7 @@ internal static partial class ServiceApplication
         services.AddSingleton<DatasetAccessRepository>();
         services.AddSingleton<CreationStatusRepository>();
         services.AddSingleton<PendingTraceRepository>();
+        services.AddSingleton<EucaimSearchRepository>();
     }
 
     private static void AddAuthentication(IServiceCollection services, PlatformAuthenticationOptions auth)
@@ -191,6 +195,8 @@ internal static partial class ServiceApplication
         api.MapProjects();
         api.MapUsers();
         api.MapLicenses();
+        api.MapEucaim();
+        api.MapTraces();
     }
 
     private static bool IsLoopback(string? url) =>

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImagingRepo.Service.Access;
 using ImagingRepo.Service.Datasets;
+using ImagingRepo.Service.Eucaim;
 using ImagingRepo.Service.Projects;
+using ImagingRepo.Service.Traces;
 using ImagingRepo.Service.Users;
 
 namespace ImagingRepo.Service.Hosting;
@@ -45,4 +47,6 @@ namespace ImagingRepo.Service.Hosting;
 [JsonSerializable(typeof(List<SiteListItemWire>))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(IReadOnlyList<TracerCacheEntryWire>))]
+[JsonSerializable(typeof(EucaimSearchResponse))]
 internal sealed partial class ServiceJsonContext : JsonSerializerContext;

@@ -45,6 +45,9 @@ public abstract class ServiceFixture : IAsyncLifetime
     /// <summary>A short name of the database, for messages.</summary>
     public abstract string StorageName { get; }
 
+    /// <summary>The secret EUCAIM's federated search must send to this service.</summary>
+    public const string EucaimSecret = "eucaim-test-secret";
+
     /// <summary>Whether callers prove themselves with oidc-provider tokens; otherwise the service runs in its development mode.</summary>
     protected virtual bool UsesOidc => true;
 
@@ -70,6 +73,8 @@ public abstract class ServiceFixture : IAsyncLifetime
             ["urls"] = "http://127.0.0.1:0",
             ["ImagingRepo:Service:DataDirectory"] = DataDirectory,
             ["ImagingRepo:Service:CorsOrigins:0"] = "http://explorer.example",
+            ["ImagingRepo:Service:EucaimSearchToken"] = EucaimSecret,
+            ["ImagingRepo:Service:SearchRequestsPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (UsesOidc)
