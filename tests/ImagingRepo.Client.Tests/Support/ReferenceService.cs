@@ -51,6 +51,9 @@ public sealed class ReferenceService : IAsyncLifetime
 
     public OidcServer Oidc { get; }
 
+    /// <summary>The service's data folder (its database, trace outbox <c>traces.db</c> and ledger).</summary>
+    public string DataDirectory => _data;
+
     /// <summary>The service root; the API is under <c>api/</c>.</summary>
     public Uri BaseAddress { get; } = new("http://127.0.0.1/");
 
