@@ -49,14 +49,21 @@ internal static class OutboxSql
     public const string SelectJsonById = "SELECT json, canonical_form FROM traces WHERE id = @id";
 
     /// <summary>
+    /// <see cref="InsertTrace"/> without its <c>RETURNING</c> clause, for SQLite, where the new row's sequence number is the
+    /// connection's last inserted rowid: SQLite buffers <c>RETURNING</c> rows in a temporary table and the provider reads
+    /// them through a data reader, which together cost as much as the insert itself.
+    /// </summary>
+    public static readonly string InsertTraceWithoutReturning =
+        "INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms, canonical_form) " +
+        $"VALUES (@i, @a, @d, @j, @l, {Waiting}, @t, @f) ON CONFLICT (id) DO NOTHING";
+
+    /// <summary>
     /// Stores a trace as waiting, or nothing when its id is stored already; returns the new sequence number.
     /// Parameters: <c>@i</c> id, <c>@a</c> action, <c>@d</c> the '|'-joined dataset ids (kept for readers of the
     /// column; the outbox itself reads dataset ids from the JSON and <c>trace_datasets</c>), <c>@j</c> JSON, <c>@l</c> leaf,
     /// <c>@t</c> recorded at, <c>@f</c> the canonical form of the JSON.
     /// </summary>
-    public static readonly string InsertTrace =
-        "INSERT INTO traces (id, action, datasets, json, leaf, status, recorded_ms, canonical_form) " +
-        $"VALUES (@i, @a, @d, @j, @l, {Waiting}, @t, @f) ON CONFLICT (id) DO NOTHING RETURNING seq";
+    public static readonly string InsertTrace = InsertTraceWithoutReturning + " RETURNING seq";
 
     /// <summary>One row of the trace-to-dataset index (<c>@ds</c>, <c>@seq</c>).</summary>
     public const string InsertTraceDataset = "INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq)";

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using ImagingRepo.Tracing.Model;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ImagingRepo.Tracing.Outbox;
 
@@ -42,7 +44,7 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
         {
             // One prepared statement per group, executed per row: SQLite binds by name in a linear scan of
             // the statement's variables, so one wide multi-row statement costs more than it saves.
-            _insert = Command(OutboxSql.InsertTrace);
+            _insert = Command(connection is SqliteConnection ? OutboxSql.InsertTraceWithoutReturning : OutboxSql.InsertTrace);
             Add(_insert, "@i", "");
             Add(_insert, "@a", 0);
             Add(_insert, "@d", "");
@@ -62,11 +64,11 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
             p[3].Value = op.Json;
             p[4].Value = op.Leaf;
             p[5].Value = op.RecordedAt;
-            if (await _insert.ExecuteScalarAsync().ConfigureAwait(false) is { } seq)
+            if (await InsertTraceRowAsync(_insert).ConfigureAwait(false) is { } seq)
             {
                 // The dataset index is written in the same transaction as the trace: both or neither.
                 _insertDataset ??= await OutboxSchema.PrepareDatasetInsertAsync(this).ConfigureAwait(false);
-                await OutboxSchema.InsertDatasetsAsync(_insertDataset, Convert.ToInt64(seq, CultureInfo.InvariantCulture), op.Trace).ConfigureAwait(false);
+                await OutboxSchema.InsertDatasetsAsync(_insertDataset, seq, op.Trace).ConfigureAwait(false);
                 continue;
             }
 
@@ -83,6 +85,18 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
                 op.Result = new DuplicateTraceException($"trace {op.Trace.Id} is already recorded with different content");
             }
         }
+    }
+
+    /// <summary>Runs the prepared trace insert; the new row's sequence number, or null when the id was stored already.</summary>
+    private async Task<long?> InsertTraceRowAsync(DbCommand insert)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            // The single writer owns this connection, so the last inserted rowid is this row's seq (its INTEGER PRIMARY KEY).
+            return await insert.ExecuteNonQueryAsync().ConfigureAwait(false) == 1 ? raw.sqlite3_last_insert_rowid(sqlite.Handle) : null;
+        }
+
+        return await insert.ExecuteScalarAsync().ConfigureAwait(false) is { } seq ? Convert.ToInt64(seq, CultureInfo.InvariantCulture) : null;
     }
 
     /// <summary>True when the row the query finds holds the same trace, compared in the canonical form it was stored with.</summary>
