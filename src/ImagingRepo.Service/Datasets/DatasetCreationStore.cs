@@ -25,8 +25,8 @@ internal sealed class DatasetCreationStore(
     public Task SetStatusAsync(string datasetId, DatasetCreationStatus status, CancellationToken cancellationToken) =>
         database.InTransactionAsync(async session =>
         {
-            // A dataset deleted meanwhile keeps no status.
-            if (await datasets.GetAsync(session, datasetId, true, cancellationToken).ConfigureAwait(false) is null) return;
+            // A dataset deleted meanwhile keeps no status, nor does one created already (a late progress message).
+            if (await datasets.GetAsync(session, datasetId, true, cancellationToken).ConfigureAwait(false) is not { Creating: true }) return;
             await creationStatus.SetAsync(session, datasetId, status, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -35,6 +35,7 @@ internal sealed class DatasetCreationStore(
         {
             var dataset = await datasets.GetAsync(session, datasetId, true, cancellationToken).ConfigureAwait(false);
             if (dataset is null) return false;
+            if (!dataset.Creating) return true; // completed before a crash: the resumed run changes nothing
             await studies.ReplaceAsync(session, datasetId, result.Studies, cancellationToken).ConfigureAwait(false);
             dataset.StudiesCount = result.Studies.Count;
             dataset.SubjectsCount = result.SubjectsCount;
@@ -43,7 +44,11 @@ internal sealed class DatasetCreationStore(
             dataset.Creating = false;
             await datasets.UpdateAsync(session, dataset, cancellationToken).ConfigureAwait(false);
             await creationStatus.RemoveAsync(session, datasetId, cancellationToken).ConfigureAwait(false);
-            await traces.RecordCreateAsync(session, datasetId, dataset.AuthorId, result.ContentHashes, cancellationToken).ConfigureAwait(false);
+            if (!result.TraceRecorded)
+            {
+                await traces.RecordCreateAsync(session, datasetId, dataset.AuthorId, result.ContentHashes, cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }, cancellationToken);
 }

@@ -32,7 +32,9 @@ internal interface IDatasetCreationStore
     /// <summary>
     /// Ends a creation in one transaction: replaces the studies with the ones kept (with their hashes, sizes and
     /// facts), stores counts and aggregates, clears <c>creating</c>, removes the status row and records the
-    /// CREATE_DATASET trace with the content hashes. False when the dataset no longer exists.
+    /// CREATE_DATASET trace with the content hashes (unless <see cref="DatasetCreationResult.TraceRecorded"/>). A dataset
+    /// already created is left as it is, so that a creation resumed after a crash may complete again. False when the
+    /// dataset no longer exists.
     /// </summary>
     Task<bool> CompleteAsync(string datasetId, DatasetCreationResult result, CancellationToken cancellationToken);
 }
@@ -54,7 +56,14 @@ internal sealed record DatasetCreationResult(
     int SubjectsCount,
     long? SizeInBytes,
     DatasetMetadata? Metadata,
-    IReadOnlyList<DatasetContentHash> ContentHashes);
+    IReadOnlyList<DatasetContentHash> ContentHashes)
+{
+    /// <summary>
+    /// Whether the pipeline recorded the CREATE_DATASET trace itself (the durable pipeline does, once per operation,
+    /// before it completes the dataset); completing then records none.
+    /// </summary>
+    public bool TraceRecorded { get; init; }
+}
 
 /// <summary>One hashed resource of a dataset (<c>index</c>, <c>images</c>, <c>clinicalData</c>).</summary>
 /// <param name="ResourceId">The resource's name in the trace.</param>

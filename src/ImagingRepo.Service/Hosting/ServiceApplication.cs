@@ -1,5 +1,6 @@
 using System.Net;
 using ImagingRepo.Service.Access;
+using ImagingRepo.Service.Creation.Integration;
 using ImagingRepo.Service.Datasets;
 using ImagingRepo.Service.Endpoints;
 using ImagingRepo.Service.Eucaim;
@@ -78,8 +79,9 @@ internal static partial class ServiceApplication
         services.AddSingleton<DatasetPatchService>();
         services.AddSingleton<DatasetMaintenanceService>();
         services.AddSingleton<IDatasetCreationStore, DatasetCreationStore>();
-        // The creation pipeline (Creation/) registers IDatasetCreationQueue and IDatasetMaintenance; until it is in, or when a
-        // test registers its own first, the pass-through stands in.
+        // With a data lake configured the durable creation pipeline (Creation/) is the creation queue; without one, or when a
+        // test registers its own first, the pass-through stands in (and for the maintenance operations still).
+        services.AddServiceCreation(configuration, dataDirectory, storageOptions, serviceOptions.CallerId);
         services.TryAddSingleton<PassThroughDatasetCreation>();
         services.TryAddSingleton<IDatasetCreationQueue>(sp => sp.GetRequiredService<PassThroughDatasetCreation>());
         services.TryAddSingleton<IDatasetMaintenance>(sp => sp.GetRequiredService<PassThroughDatasetCreation>());

@@ -16,6 +16,11 @@ internal sealed class CreationStatusRepository
             cancellationToken, ("@dataset", datasetId), ("@status", DatasetCreationStates.Name(status.State)),
             ("@message", status.LastMessage.Length > 512 ? status.LastMessage[..512] : status.LastMessage), ("@at", at.ToUnixTimeMilliseconds()));
 
+    /// <summary>The datasets whose creation waits to start, oldest first.</summary>
+    public Task<List<string>> PendingAsync(DbSession session, CancellationToken cancellationToken) =>
+        session.QueryAsync("SELECT dataset_id FROM creation_status WHERE status = 'pending' ORDER BY updated_at, dataset_id",
+            r => r.GetString(0), cancellationToken);
+
     public Task<int> RemoveAsync(DbSession session, string datasetId, CancellationToken cancellationToken) =>
         session.ExecuteAsync("DELETE FROM creation_status WHERE dataset_id = @dataset", cancellationToken, ("@dataset", datasetId));
 }

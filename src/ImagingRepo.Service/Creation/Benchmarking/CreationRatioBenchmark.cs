@@ -100,7 +100,8 @@ internal static class CreationRatioBenchmark
         Subjects = [.. studies.Select(s => s.SubjectName).Distinct().Select(s => new SubjectEform(s, default))],
     };
 
-    private static async Task<(List<SelectedStudy> Studies, int Files, long Bytes)> WriteLakeAsync(string lakePath, CreationRatioOptions options, CancellationToken cancellationToken)
+    /// <summary>Writes a synthetic lake of <paramref name="options"/>' size (also what the crash tests create datasets from).</summary>
+    internal static async Task<(List<SelectedStudy> Studies, int Files, long Bytes)> WriteLakeAsync(string lakePath, CreationRatioOptions options, CancellationToken cancellationToken)
     {
         var instance = Instance(options.PixelBytes);
         var studies = new List<SelectedStudy>(options.Studies);

@@ -78,6 +78,7 @@ public static class DatasetCreationServiceCollectionExtensions
         services.TryAddSingleton<DatasetCreationSignal>();
         services.TryAddSingleton<DatasetCreationRunner>();
         services.TryAddSingleton<DatasetCreationOperations>();
+        services.TryAddSingleton<DatasetCreationDrain>();
         services.AddHostedService<DatasetCreationStoreInitializer>();
         services.AddHostedService<DatasetCreationWorker>();
         return services;

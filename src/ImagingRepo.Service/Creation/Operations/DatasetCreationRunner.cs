@@ -90,7 +90,7 @@ public sealed class DatasetCreationRunner
             foreach (var sink in _sinks) await sink.ApplyAsync(result, stoppingToken);
             await EndAsync(claim, DatasetCreationStatus.Finished, CreationMessages.Finished);
         }
-        catch (OperationCanceledException) when (run.CancelRequested && !run.PastNoReturn || claim.CancelRequested && claim.Result is null)
+        catch (OperationCanceledException) when ((run.CancelRequested && !run.PastNoReturn) || (claim.CancelRequested && claim.Result is null))
         {
             _creator.RemoveLayout(id);
             await EndAsync(claim, DatasetCreationStatus.Error, CreationMessages.Canceled);
@@ -107,13 +107,13 @@ public sealed class DatasetCreationRunner
         catch (Exception e) when (e is DatasetCreationException or DataLakePathException)
         {
             _logger.LogWarning("Dataset {DatasetId}: creation failed: {Reason}", id, e.Message);
-            if (!run.PastNoReturn) _creator.RemoveLayout(id);
+            if (!run.PastNoReturn && !run.LeaseLost) _creator.RemoveLayout(id);
             await EndAsync(claim, DatasetCreationStatus.Error, e.Message);
         }
         catch (Exception e)
         {
             _logger.LogError(e, "Dataset {DatasetId}: creation failed unexpectedly", id);
-            if (!run.PastNoReturn) _creator.RemoveLayout(id);
+            if (!run.PastNoReturn && !run.LeaseLost) _creator.RemoveLayout(id);
             await EndAsync(claim, DatasetCreationStatus.Error, $"{CreationMessages.Unexpected} ({e.GetType().Name}); see the service log");
         }
         finally
