@@ -117,18 +117,19 @@ internal sealed class EucaimSearchRepository
 
 /// <summary>
 /// The JSON of a study's <see cref="StudyMetadata"/> as the service keeps it (the <c>metadata</c> column of
-/// <c>studies</c>): what creation learned, read back by the searches. A value that cannot be read counts as unknown.
+/// <c>studies</c>, written by the creation pipeline's result sink with <see cref="Creation.CreationJsonContext"/>), read
+/// back by the searches. A value that cannot be read counts as unknown.
 /// </summary>
 internal static class StudyMetadataJson
 {
-    public static string Write(StudyMetadata metadata) => JsonSerializer.Serialize(metadata, StudyMetadataJsonContext.Default.StudyMetadata);
+    public static string Write(StudyMetadata metadata) => JsonSerializer.Serialize(metadata, Creation.CreationJsonContext.Default.StudyMetadata);
 
     public static StudyMetadata? Read(string? json)
     {
         if (string.IsNullOrEmpty(json)) return null;
         try
         {
-            return JsonSerializer.Deserialize(json, StudyMetadataJsonContext.Default.StudyMetadata);
+            return JsonSerializer.Deserialize(json, Creation.CreationJsonContext.Default.StudyMetadata);
         }
         catch (JsonException)
         {
@@ -136,8 +137,3 @@ internal static class StudyMetadataJson
         }
     }
 }
-
-/// <summary>Source-generated JSON of <see cref="StudyMetadata"/>.</summary>
-[JsonSourceGenerationOptions(UseStringEnumConverter = true, PropertyNameCaseInsensitive = true)]
-[JsonSerializable(typeof(StudyMetadata))]
-internal sealed partial class StudyMetadataJsonContext : JsonSerializerContext;

@@ -149,6 +149,17 @@ public abstract class ServiceFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A client that names its caller with the development headers (fixtures in development mode only).</summary>
+    public HttpClient Client(string? user, string roles = "", string groups = "")
+    {
+        if (UsesOidc) throw new InvalidOperationException("this fixture validates tokens: use ClientAsync(persona)");
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (user is not null) client.DefaultRequestHeaders.Add("X-ImagingRepo-User", user);
+        if (roles.Length > 0) client.DefaultRequestHeaders.Add("X-ImagingRepo-Roles", roles);
+        if (groups.Length > 0) client.DefaultRequestHeaders.Add("X-ImagingRepo-Groups", groups);
+        return client;
+    }
+
     /// <summary>A client of the service that sends <paramref name="persona"/>'s token (none for <see cref="Personas.Anonymous"/>).</summary>
     public async Task<HttpClient> ClientAsync(string persona)
     {
@@ -217,7 +228,7 @@ public sealed class SqliteServiceFixture : ServiceFixture
 }
 
 /// <summary>The service on PostgreSQL (<c>scripts/services/postgres.sh</c>), in a schema of its own that is dropped afterwards.</summary>
-public sealed class PostgresServiceFixture : ServiceFixture
+public class PostgresServiceFixture : ServiceFixture
 {
     private readonly PostgresServer _postgres = new();
     private string? _schema;
@@ -272,14 +283,10 @@ public sealed class DevelopmentServiceFixture : ServiceFixture
 
     protected override Task<IReadOnlyDictionary<string, string?>> StorageSettingsAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+}
 
-    /// <summary>A client that names its caller with the development headers.</summary>
-    public HttpClient Client(string? user, string roles = "", string groups = "")
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress };
-        if (user is not null) client.DefaultRequestHeaders.Add("X-ImagingRepo-User", user);
-        if (roles.Length > 0) client.DefaultRequestHeaders.Add("X-ImagingRepo-Roles", roles);
-        if (groups.Length > 0) client.DefaultRequestHeaders.Add("X-ImagingRepo-Groups", groups);
-        return client;
-    }
+/// <summary>The service in its development mode (headers name the caller) on PostgreSQL, in a schema of its own.</summary>
+public sealed class DevelopmentPostgresServiceFixture : PostgresServiceFixture
+{
+    protected override bool UsesOidc => false;
 }

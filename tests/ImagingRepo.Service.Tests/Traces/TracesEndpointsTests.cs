@@ -15,7 +15,7 @@ namespace ImagingRepo.Service.Tests.Traces;
 /// listed with its filters and skipTraces/limitTraces), v2 requests and pages as the EUCAIM service serves them, user
 /// ids stored as pseudonyms yet found by the id a caller knows, the proof of an anchored trace, and the refusals.
 /// </summary>
-public sealed class TracesEndpointsTests(DevelopmentServiceFixture fixture) : IClassFixture<DevelopmentServiceFixture>
+public abstract class TracesEndpointsTests(ServiceFixture fixture)
 {
     private const string Writer = "trace_writer";
 
@@ -184,3 +184,7 @@ public sealed class TracesEndpointsTests(DevelopmentServiceFixture fixture) : IC
     private static async Task<TracerV1TracePage> ListV1Async(HttpClient client, string query) =>
         Assert.Single(TracerWireSerializer.ReadV1TraceList(await client.GetByteArrayAsync("api/v1/traces?" + query)));
 }
+
+public sealed class TracesEndpointsOnSqliteTests(DevelopmentServiceFixture fixture) : TracesEndpointsTests(fixture), IClassFixture<DevelopmentServiceFixture>;
+
+public sealed class TracesEndpointsOnPostgresTests(DevelopmentPostgresServiceFixture fixture) : TracesEndpointsTests(fixture), IClassFixture<DevelopmentPostgresServiceFixture>;
