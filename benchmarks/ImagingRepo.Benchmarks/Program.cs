@@ -7,6 +7,6 @@ return await ImagingRepo.Benchmarks.ScenarioRunner.RunAsync(args).ConfigureAwait
 
 static int RunBenchmarkDotNet(string[] args)
 {
-    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    BenchmarkSwitcher.FromAssembly(typeof(ImagingRepo.Benchmarks.ScenarioRunner).Assembly).Run(args);
     return 0;
 }

@@ -9,6 +9,8 @@ internal static class ScenarioRunner
         ["jobs"] = Jobs.JobsScenario.RunAsync,
         ["tracing"] = Tracing.TracingScenario.RunAsync,
         ["dicom-corpus"] = Dicom.SyntheticDicomCorpus.RunAsync,
+        ["service"] = Service.ServiceLoadScenario.RunAsync,
+        ["inference"] = Inference.InferenceScenario.RunAsync,
     };
 
     /// <summary>Runs the scenario named by the first argument, or returns null when none matches.</summary>

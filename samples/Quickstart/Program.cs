@@ -5,13 +5,18 @@
 //   3. a CREATE_DATASET trace is recorded durably (SQLite outbox) and anchored in the local hash-chained ledger,
 //      then verified with its inclusion proof;
 //   4. an in-situ batch job over the dataset is rendered as hardened Kubernetes YAML and checked against the
-//      platform policies (rendered, not submitted).
+//      platform policies (rendered, not submitted);
+//   5. a small ONNX model (shipped in the sample, see Models/make_model.py) runs on the CPU over the de-identified
+//      dataset and writes a DICOM Segmentation per series with the model's provenance, as an in-situ job would.
 using System.CommandLine;
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using ImagingRepo.Dicom.Deidentification.Policy;
 using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 using ImagingRepo.Dicom.Deidentification.Run;
+using ImagingRepo.Inference;
+using ImagingRepo.Inference.Runtime;
 using ImagingRepo.Jobs.Policies;
 using ImagingRepo.Jobs.Specs;
 using ImagingRepo.Jobs.Workspaces;
@@ -38,7 +43,8 @@ folderArgument.Validators.Add(result =>
     }
 });
 var command = new RootCommand("ImagingRepo Quickstart: de-identifies a synthetic study into a local data lake, hashes it as a dataset, " +
-                              "records and verifies its CREATE_DATASET trace in a local ledger, and renders a hardened Kubernetes job; no server needed.");
+                              "records and verifies its CREATE_DATASET trace in a local ledger, renders a hardened Kubernetes job and runs a small " +
+                              "ONNX model on the CPU over the dataset; no server needed.");
 command.Arguments.Add(folderArgument);
 command.SetAction((parse, _) => RunAsync(parse.GetValue(folderArgument)!));
 return await command.Parse(args).InvokeAsync();
@@ -146,11 +152,34 @@ static async Task<int> RunAsync(string folder)
     Console.WriteLine($"4. rendered {rendered.Kind} {rendered.Name} in {rendered.Namespace}: {violations.Count} policy violations; " +
                       $"manifest at {manifest} (not submitted)");
 
+    // 5. Run a small segmentation model on the CPU over the dataset, as the in-situ job would on a GPU: series found
+    //    through the dataset's links, each assembled into a volume and written back as a DICOM Segmentation that
+    //    references its source slices and names the model (ContributingEquipmentSequence), plus a JSON summary.
+    var model = await ModelFile.WriteAsync(Path.Combine(root, "models"));
+    var inference = await new InferenceRunner().RunAsync(new InferenceRequest
+    {
+        ModelPath = model,
+        DatasetFolder = datasetFolder,
+        OutputFolder = Path.Combine(root, "results"),
+        Runtime = new ModelRuntimeOptions { Device = ExecutionDevice.Cpu },
+    });
+    var segmented = inference.Summary.Series.Where(s => s.Status == "done").ToList();
+    Console.WriteLine($"5. ran {inference.Model.Name} {inference.Model.Version} on the CPU ({inference.Provider}) over the dataset: " +
+                      $"{segmented.Count} of {inference.SeriesSelected} series segmented");
+    foreach (var series in segmented)
+    {
+        var segments = string.Join(", ", series.Segments.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.VolumeMl:0.##} ml")));
+        Console.WriteLine($"   series {series.SeriesInstanceUid[..12]}…: {series.Slices} slices -> DICOM {series.Outputs[0].Kind} ({segments})");
+    }
+
+    Console.WriteLine($"   results and {InferenceSummary.FileName} in {Path.GetRelativePath(root, Path.Combine(root, "results"))}");
+
     Console.WriteLine();
-    Console.WriteLine("Embedded defaults used: SQLite outbox, local folder as data lake, local hash-chained ledger, manifests rendered not submitted.");
-    Console.WriteLine("Inference (ONNX Runtime) is not part of this release yet.");
+    Console.WriteLine("Embedded defaults used: SQLite outbox, local folder as data lake, local hash-chained ledger, manifests rendered not submitted, " +
+                      "ONNX Runtime on the CPU.");
     Console.WriteLine("Done.");
-    return leaked == 0 && deidentification.Deidentified == sourceFiles.Count && violations.Count == 0 ? 0 : 1;
+    return leaked == 0 && deidentification.Deidentified == sourceFiles.Count && violations.Count == 0
+        && inference.SeriesSelected > 0 && inference.SeriesFailed == 0 ? 0 : 1;
 }
 
 static bool HasZeroedPreamble(string path)

@@ -11,7 +11,10 @@ internal static class SyntheticStudy
 
     private const string UidRoot = "1.2.826.0.1.3680043.10.1394";
 
-    /// <summary>Writes <paramref name="series"/> × <paramref name="instancesPerSeries"/> CT slices of 64×64 pixels.</summary>
+    /// <summary>
+    /// Writes <paramref name="series"/> × <paramref name="instancesPerSeries"/> axial CT slices of 64×64 pixels, 0.8 mm
+    /// apart in-plane and 2.5 mm between slices: air (-1000 HU) on the left rising to soft tissue on the right.
+    /// </summary>
     public static List<string> Write(string folder, int series, int instancesPerSeries)
     {
         var pixels = new short[64 * 64];
@@ -47,6 +50,10 @@ internal static class SyntheticStudy
                 d.SetString(DicomTags.SeriesNumber, DicomVR.IS, s.ToString(CultureInfo.InvariantCulture));
                 d.SetString(DicomTags.InstanceNumber, DicomVR.IS, n.ToString(CultureInfo.InvariantCulture));
                 d.SetString(DicomTags.ImageType, DicomVR.CS, "ORIGINAL\\PRIMARY\\AXIAL");
+                d.SetString(DicomTags.SliceThickness, DicomVR.DS, "2.5");
+                d.SetString(DicomTags.ImagePositionPatient, DicomVR.DS, string.Create(CultureInfo.InvariantCulture, $"-25.6\\-25.6\\{(n - 1) * 2.5}"));
+                d.SetString(DicomTags.ImageOrientationPatient, DicomVR.DS, "1\\0\\0\\0\\1\\0");
+                d.SetString(DicomTags.PixelSpacing, DicomVR.DS, "0.8\\0.8");
                 d.SetValues<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1);
                 d.SetString(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
                 d.SetValues<ushort>(DicomTags.Rows, DicomVR.US, 64);

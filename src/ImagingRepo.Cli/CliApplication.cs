@@ -10,7 +10,7 @@ internal static class CliApplication
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand(
-            "imagingrepo: DICOM dump and de-identification, dataset hashes and traces, in-situ Kubernetes jobs, workspaces and policy checks for cancer-imaging repositories.");
+            "imagingrepo: DICOM dump and de-identification, dataset hashes and traces, ONNX inference on series, in-situ Kubernetes jobs, workspaces and policy checks for cancer-imaging repositories.");
 
         // Keep one line per command so that features can be added without touching each other.
         root.Subcommands.Add(InfoCommand.Create());
@@ -20,6 +20,7 @@ internal static class CliApplication
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(DeidCommand.Create());
         root.Subcommands.Add(DumpCommand.Create());
+        root.Subcommands.Add(InferCommand.Create());
 
         return root;
     }

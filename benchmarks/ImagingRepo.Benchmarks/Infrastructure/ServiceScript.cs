@@ -78,7 +78,8 @@ internal sealed class ServiceScript : IAsyncDisposable
         return output;
     }
 
-    private static string FindRepositoryRoot()
+    /// <summary>The checkout this benchmark runs from: the first folder above the binary holding ImagingRepo.sln.</summary>
+    internal static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -102,7 +102,6 @@ internal static class JobsCommand
                     return 1;
                 }
 
-                var services = new UnconfiguredDatasetServices();
                 if (parse.GetValue(dryRun))
                 {
                     // Same checks as a submission, without the cluster: what is printed is what would be created.
@@ -112,7 +111,8 @@ internal static class JobsCommand
                 }
 
                 kube ??= support.Client(parse);
-                var client = new JobsClient(kube, options, services, services, services);
+                using var services = support.DatasetServices(parse);
+                var client = new JobsClient(kube, options, services.Gate, services.Recorder, services.Traces);
                 var rendered = await client.SubmitAsync(spec, workspace, ct);
                 await parse.InvocationConfiguration.Output.WriteLineAsync($"{rendered.Kind} {rendered.Name} submitted to {rendered.Namespace}");
                 return 0;
@@ -269,7 +269,7 @@ internal static class JobsCommand
             var options = support.Options(parse);
             using var kube = support.Client(parse);
             var workspace = await support.WorkspaceAsync(parse, options, () => kube, ct);
-            var services = new UnconfiguredDatasetServices();
-            return await body(new JobsClient(kube, options, services, services, services), workspace);
+            using var services = support.DatasetServices(parse);
+            return await body(new JobsClient(kube, options, services.Gate, services.Recorder, services.Traces), workspace);
         });
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Net;
+using ImagingRepo.Client;
+using ImagingRepo.Client.Http;
+using ImagingRepo.Client.Identity;
 using ImagingRepo.Jobs;
 using ImagingRepo.Jobs.Lifecycle;
 using ImagingRepo.Jobs.Specs;
@@ -40,8 +43,17 @@ internal sealed class JobsCommandSupport
         Recursive = true,
     };
 
+    public Option<string?> Service { get; } = new("--service")
+    {
+        Description = "dataset service API root (default: $IMAGINGREPO_SERVICE_URL, then ImagingRepo:Endpoint in --config): submissions with datasets " +
+                      "are checked, recorded and traced there. Sign-in: ImagingRepo:SignIn in --config, or IMAGINGREPO_SIGNIN__FLOW, __AUTHORITY, " +
+                      "__CLIENTID, __CLIENTSECRET, __RESOURCE",
+        Recursive = true,
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Service);
         command.Options.Add(Kubeconfig);
         command.Options.Add(Config);
         command.Options.Add(User);
@@ -85,6 +97,53 @@ internal sealed class JobsCommandSupport
         {
             // The binder's message names the key whose value does not convert.
             throw new JobsValidationException("--config", $"{file.Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The gate, recorder and trace sink of a submission: over the dataset service when one is configured (the client's
+    /// options bound from the <c>ImagingRepo</c> section of <c>--config</c> and <c>IMAGINGREPO_</c> variables, validated
+    /// as an application's are), otherwise ones that refuse every dataset.
+    /// </summary>
+    public DatasetServices DatasetServices(ParseResult parse)
+    {
+        var builder = new ConfigurationBuilder();
+        if (parse.GetValue(Config) is { } file)
+        {
+            builder.AddJsonFile(file.FullName, optional: false, reloadOnChange: false);
+        }
+
+        var root = builder.AddEnvironmentVariables("IMAGINGREPO_").Build();
+        var fromFile = root.GetSection(ImagingRepoClientOptions.SectionName);
+        var named = parse.GetValue(Service) is { Length: > 0 } given ? given
+            : Environment.GetEnvironmentVariable("IMAGINGREPO_SERVICE_URL") is { Length: > 0 } variable ? variable
+            : fromFile["Endpoint"];
+        if (string.IsNullOrEmpty(named))
+        {
+            var unconfigured = new UnconfiguredDatasetServices();
+            return new DatasetServices(unconfigured, unconfigured, unconfigured, null);
+        }
+
+        if (!Uri.TryCreate(named, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
+        {
+            throw new JobsValidationException("--service", $"'{named}' is not an http(s) URL of the dataset service's API root");
+        }
+
+        // The variables (IMAGINGREPO_SIGNIN__CLIENTID …) and the file's section, the variables winning.
+        var section = new ConfigurationBuilder().AddConfiguration(fromFile).AddConfiguration(root).Build();
+        var services = new ServiceCollection()
+            .AddImagingRepoClient(section, options => options.Endpoint = endpoint)
+            .BuildServiceProvider();
+        try
+        {
+            _ = services.GetRequiredService<IOptions<ImagingRepoClientOptions>>().Value;
+            return new DatasetServices(services.GetRequiredService<IDatasetAccessGate>(), services.GetRequiredService<IDatasetAccessRecorder>(),
+                services.GetRequiredService<IDatasetUseTraceSink>(), services);
+        }
+        catch (OptionsValidationException e)
+        {
+            services.Dispose();
+            throw new JobsValidationException("--service", $"the dataset service settings: {string.Join("; ", e.Failures)}", e);
         }
     }
 
@@ -149,9 +208,19 @@ internal sealed class JobsCommandSupport
             await error.WriteLineAsync($"error: the Kubernetes API answered {(int?)e.Response?.StatusCode ?? 0} {e.Response?.StatusCode}: {detail}");
             return e.Response?.StatusCode == HttpStatusCode.NotFound ? 3 : 1;
         }
+        catch (ImagingRepoRequestException e)
+        {
+            await error.WriteLineAsync($"error: the dataset service answered {(int)e.Status} {e.Status}: {e.Problem?.Detail ?? e.Message}");
+            return 1;
+        }
+        catch (SignInException e)
+        {
+            await error.WriteLineAsync("error: cannot sign in to the dataset service: " + e.Message);
+            return 1;
+        }
         catch (HttpRequestException e)
         {
-            await error.WriteLineAsync("error: cannot reach the Kubernetes API: " + e.Message);
+            await error.WriteLineAsync("error: cannot reach the Kubernetes API or the dataset service: " + e.Message);
             return 1;
         }
         catch (k8s.Exceptions.KubeConfigException e)
@@ -162,8 +231,15 @@ internal sealed class JobsCommandSupport
     }
 }
 
+/// <summary>What a submission with datasets asks of the dataset service, and the container that made them (null when unconfigured).</summary>
+internal sealed record DatasetServices(IDatasetAccessGate Gate, IDatasetAccessRecorder Recorder, IDatasetUseTraceSink Traces, ServiceProvider? Owner)
+    : IDisposable
+{
+    public void Dispose() => Owner?.Dispose();
+}
+
 /// <summary>
-/// The CLI's dataset-access gate until the dataset-service client provides one: refuses every dataset with an
+/// The CLI's dataset-access gate while no dataset service is configured (<c>--service</c>): refuses every dataset with an
 /// explanation, so that nothing reads data without a check. Jobs without datasets and <c>--dry-run</c> are unaffected.
 /// </summary>
 internal sealed class UnconfiguredDatasetServices : IDatasetAccessGate, IDatasetAccessRecorder, IDatasetUseTraceSink

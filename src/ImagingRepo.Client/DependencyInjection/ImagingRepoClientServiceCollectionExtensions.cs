@@ -4,9 +4,11 @@ using ImagingRepo.Client.Datasets;
 using ImagingRepo.Client.DependencyInjection;
 using ImagingRepo.Client.Http;
 using ImagingRepo.Client.Identity;
+using ImagingRepo.Client.Jobs;
 using ImagingRepo.Client.Projects;
 using ImagingRepo.Client.Storage;
 using ImagingRepo.Client.Users;
+using ImagingRepo.Jobs.Lifecycle;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -27,7 +29,8 @@ public static class ImagingRepoClientServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="DatasetsClient"/>, <see cref="AccessClient"/>, <see cref="ProjectsClient"/>, <see cref="UsersClient"/>,
     /// <see cref="RepositoryClient"/>, the <see cref="IAccessTokenProvider"/> of the configured sign-in flow and the
-    /// <see cref="IDataLakeStorage"/>, with <see cref="ImagingRepoClientOptions"/> bound from <paramref name="configuration"/>
+    /// <see cref="IDataLakeStorage"/> and the jobs library's <see cref="IDatasetAccessGate"/>, <see cref="IDatasetAccessRecorder"/> and
+    /// <see cref="IDatasetUseTraceSink"/> over the service, with <see cref="ImagingRepoClientOptions"/> bound from <paramref name="configuration"/>
     /// and validated at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -87,6 +90,13 @@ public static class ImagingRepoClientServiceCollectionExtensions
         services.TryAddTransient(sp => new ProjectsClient(Http(sp), Options(sp).Projects));
         services.TryAddTransient(sp => new UsersClient(Http(sp), Options(sp).Users));
         services.TryAddTransient(sp => new RepositoryClient(Http(sp), Options(sp), sp.GetRequiredService<TimeProvider>()));
+
+        // What the jobs library asks of a dataset service (AddImagingRepoJobs): the access check, the access records and
+        // their USE_DATASETS traces. One instance records and traces, since the service writes both together.
+        services.TryAddSingleton<IDatasetAccessGate>(sp => new DatasetServiceAccessGate(sp.GetRequiredService<AccessClient>()));
+        services.TryAddSingleton(sp => new DatasetServiceWorkloadAccess(sp.GetRequiredService<AccessClient>()));
+        services.TryAddSingleton<IDatasetAccessRecorder>(sp => sp.GetRequiredService<DatasetServiceWorkloadAccess>());
+        services.TryAddSingleton<IDatasetUseTraceSink>(sp => sp.GetRequiredService<DatasetServiceWorkloadAccess>());
 
         services.TryAddSingleton<IDataLakeStorage>(sp =>
         {

@@ -35,6 +35,7 @@ internal sealed unsafe class CharLSFrameDecoder : IFrameDecoder
 
     public FrameBuffer Decode(ReadOnlySpan<byte> compressed, ImageAttributes image, string where)
     {
+        compressed = EndingAtEndOfImage(compressed, where);
         var decoder = create();
         if (decoder == 0)
         {
@@ -93,6 +94,28 @@ internal sealed unsafe class CharLSFrameDecoder : IFrameDecoder
         {
             destroy(decoder);
         }
+    }
+
+    /// <summary>
+    /// The codestream up to its End of Image marker, without the padding after it (0x00 or 0xFF to an even length).
+    /// A JPEG-LS frame must end with EOI; one cut short is refused here, before CharLS sees it, because CharLS 2.4
+    /// (Debian 12's) reading corrupt scan data up to the very end of its buffer can spin for many seconds on a 64×64
+    /// frame, where it fails at once when the marker is there. Found by the decoder fuzz test.
+    /// </summary>
+    private static ReadOnlySpan<byte> EndingAtEndOfImage(ReadOnlySpan<byte> compressed, string where)
+    {
+        var end = compressed.Length;
+        while (end > 0 && compressed[end - 1] is 0x00 or 0xFF && compressed.Length - end < 8)
+        {
+            end--;
+        }
+
+        if (end < 4 || compressed[end - 2] != 0xFF || compressed[end - 1] != 0xD9)
+        {
+            throw new DicomPixelDataException($"{where}: the JPEG-LS codestream does not end with an End of Image marker (FFD9): it is cut short or corrupt");
+        }
+
+        return compressed[..end];
     }
 
     private void Check(int error, string step, string where)

@@ -5,8 +5,9 @@ namespace ImagingRepo.Dicom.Imaging;
 
 /// <summary>
 /// JPEG 2000 (Part 1 and HTJ2K) through the system's OpenJPEG (its C API, bound at run time). The codestream is read
-/// from memory through stream callbacks; its header is checked against the image attributes before the decode
-/// allocates. OpenJPEG undoes the reversible and irreversible colour transforms, so YBR_RCT and YBR_ICT decode as RGB.
+/// from memory through stream callbacks; its size and tiling are checked against the image attributes before OpenJPEG
+/// reads the header (<see cref="Jpeg2000SizeCheck"/>), and its components before the decode allocates.
+/// OpenJPEG undoes the reversible and irreversible colour transforms, so YBR_RCT and YBR_ICT decode as RGB.
 /// </summary>
 internal sealed unsafe class OpenJpegFrameDecoder : IFrameDecoder
 {
@@ -59,6 +60,7 @@ internal sealed unsafe class OpenJpegFrameDecoder : IFrameDecoder
     public FrameBuffer Decode(ReadOnlySpan<byte> compressed, ImageAttributes image, string where)
     {
         var isJp2 = compressed.Length >= 12 && BinaryPrimitives.ReadUInt32BigEndian(compressed) == 12 && BinaryPrimitives.ReadUInt32BigEndian(compressed[4..]) == 0x6A502020;
+        Jpeg2000SizeCheck.Check(compressed, isJp2, image, where);
         var parameters = (byte*)NativeMemory.AllocZeroed(ParametersSize);
         nint codec = 0;
         nint stream = 0;

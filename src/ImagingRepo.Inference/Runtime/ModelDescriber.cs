@@ -58,7 +58,7 @@ internal static class ModelDescriber
         }
     }
 
-    private static ModelPreprocessing Preprocessing(string modelPath, TensorDescription input, ModelPreprocessing? declared)
+    private static ModelPreprocessing Preprocessing(string modelPath, TensorDescription input, SidecarInput? declared)
     {
         var layout = declared?.Layout ?? (input.Rank == 5 ? TensorLayout.Ncdhw : TensorLayout.Nchw);
         var spatialRank = layout == TensorLayout.Ncdhw ? 3 : 2;
@@ -88,7 +88,15 @@ internal static class ModelDescriber
             throw new ModelLoadException(modelPath, $"sidecar overlap {declared.Overlap} is outside 0 to 0.9");
         }
 
-        return (declared ?? new ModelPreprocessing()) with { Layout = layout, Size = fixedSize ?? declared?.Size };
+        var defaults = new ModelPreprocessing();
+        return new ModelPreprocessing
+        {
+            Layout = layout,
+            Size = fixedSize ?? declared?.Size,
+            Spacing = declared?.Spacing,
+            Normalization = declared?.Normalization ?? defaults.Normalization,
+            Overlap = declared?.Overlap ?? defaults.Overlap,
+        };
     }
 
     private static TensorDescription Tensor(string modelPath, string name, NodeMetadata node)

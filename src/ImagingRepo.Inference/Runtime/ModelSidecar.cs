@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ImagingRepo.Inference.Volumes;
 
 namespace ImagingRepo.Inference.Runtime;
 
@@ -25,7 +26,7 @@ internal sealed record ModelSidecar
     public SidecarOutput? Output { get; init; }
 
     [JsonPropertyName("input")]
-    public ModelPreprocessing? Input { get; init; }
+    public SidecarInput? Input { get; init; }
 
     [JsonPropertyName("labels")]
     public IReadOnlyList<ModelLabel>? Labels { get; init; }
@@ -61,6 +62,29 @@ internal sealed record ModelSidecar
             throw new ModelLoadException(modelPath, $"the model's 'labels' metadata is not a valid label list: {e.Message}", e);
         }
     }
+}
+
+/// <summary>
+/// The sidecar's <c>input</c> object: the members of <see cref="ModelPreprocessing"/>, each optional, so that a sidecar
+/// giving only a normalization leaves the layout to the input's rank.
+/// </summary>
+internal sealed record SidecarInput
+{
+    [JsonPropertyName("layout")]
+    [JsonConverter(typeof(JsonStringEnumConverter<TensorLayout>))]
+    public TensorLayout? Layout { get; init; }
+
+    [JsonPropertyName("size")]
+    public IReadOnlyList<int>? Size { get; init; }
+
+    [JsonPropertyName("spacing")]
+    public IReadOnlyList<double>? Spacing { get; init; }
+
+    [JsonPropertyName("normalization")]
+    public IntensityNormalization? Normalization { get; init; }
+
+    [JsonPropertyName("overlap")]
+    public double? Overlap { get; init; }
 }
 
 /// <summary>The sidecar's <c>output</c> object.</summary>

@@ -13,14 +13,17 @@ internal static partial class OrtEnvironment
     private static ILogger? s_logger;
     private static DOrtLoggingFunction? s_callback; // kept reachable: native code holds a pointer to it
 
-    /// <summary>The environment, created on first use with the first logger factory given.</summary>
+    /// <summary>The category ONNX Runtime's own messages are logged under.</summary>
+    public const string Category = "ImagingRepo.Inference.OnnxRuntime";
+
+    /// <summary>The environment, created on first use; its messages go to the logger factory of the latest call.</summary>
     public static OrtEnv Get(ILoggerFactory loggerFactory)
     {
         lock (Gate)
         {
+            s_logger = loggerFactory.CreateLogger(Category);
             if (!OrtEnv.IsCreated)
             {
-                s_logger = loggerFactory.CreateLogger("ImagingRepo.Inference.OnnxRuntime");
                 s_callback = Forward;
                 var options = new EnvironmentCreationOptions
                 {
@@ -49,7 +52,15 @@ internal static partial class OrtEnvironment
             OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING => LogLevel.Warning,
             _ => LogLevel.Error,
         };
-        LogNative(logger, level, category, message);
+        try
+        {
+            LogNative(logger, level, category, message);
+        }
+#pragma warning disable CA1031 // an exception must not unwind into native code: a logger that fails loses the message, nothing more
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     [LoggerMessage(Message = "onnxruntime [{Category}] {Message}")]

@@ -107,9 +107,14 @@ internal static class DatasetsEndpoints
         datasets.MapPost("/{id}/readjustFilePermissions", ReadjustFilePermissions).WithName("readjustFilePermissions").Produces(StatusCodes.Status204NoContent).Problems(401, 403, 404);
         datasets.MapPost("/{id}/adjustFilePermissionsInDatalake", ReadjustFilePermissions).ExcludeFromDescription();
 
+        // 204 as the spec says when it was done; when it could not be done, 200 with {success: false, msg} as the live
+        // CHAIMELEON service answers (the Client reads both).
         datasets.MapPost("/{id}/recollectMetadata", async (HttpContext context, string id, DatasetMaintenanceService service) =>
-            await service.RecollectMetadataAsync(context.PlatformUser(), id, context.RequestAborted).ConfigureAwait(false))
-            .WithName("recollectMetadataForDataset").Produces<OperationResultWire>().Problems(401, 403, 404).RequireRateLimiting(ServiceRateLimits.Expensive);
+        {
+            var result = await service.RecollectMetadataAsync(context.PlatformUser(), id, context.RequestAborted).ConfigureAwait(false);
+            return result.Success ? Results.NoContent() : Results.Json(result, ServiceJsonContext.Default.OperationResultWire);
+        }).WithName("recollectMetadataForDataset").Produces(StatusCodes.Status204NoContent).Produces<OperationResultWire>()
+            .Problems(401, 403, 404).RequireRateLimiting(ServiceRateLimits.Expensive);
 
         datasets.MapPost("/recollectMetadata", (HttpContext context, DatasetMaintenanceService service) =>
             service.RecollectAllAsync(context.PlatformUser(), context.RequestAborted))

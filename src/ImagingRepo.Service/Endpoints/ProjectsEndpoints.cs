@@ -49,7 +49,7 @@ internal static class ProjectsEndpoints
         {
             await logos.SaveAsync(context.PlatformUser(), code, context.Request, context.RequestAborted).ConfigureAwait(false);
             return Results.StatusCode(StatusCodes.Status201Created);
-        }).WithName("putProjectLogo").Accepts<IFormFile>("multipart/form-data").DisableAntiforgery()
+        }).WithName("putProjectLogo").Accepts<ProjectLogoForm>("multipart/form-data").DisableAntiforgery()
             .Produces(StatusCodes.Status201Created).Problems(400, 401, 403, 404);
 
         projects.MapPut("/{code}/config", async (HttpContext context, string code, [FromBody] ProjectConfigBody body, ProjectService service) =>

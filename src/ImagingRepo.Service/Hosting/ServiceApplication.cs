@@ -3,6 +3,7 @@ using ImagingRepo.Service.Access;
 using ImagingRepo.Service.Creation.Integration;
 using ImagingRepo.Service.Datasets;
 using ImagingRepo.Service.Endpoints;
+using ImagingRepo.Service.Eucaim;
 using ImagingRepo.Service.Licenses;
 using ImagingRepo.Service.Projects;
 using ImagingRepo.Service.Security;
@@ -71,6 +72,7 @@ internal static partial class ServiceApplication
             storageOptions.Provider == StorageProvider.PostgreSql ? storageOptions.PostgreSqlConnectionString : null);
         services.AddSingleton<DatasetTraceRecorder>();
         services.AddSingleton<TraceForwarder>();
+        services.AddSingleton<TraceApiService>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceForwarder>());
 
         services.AddSingleton<DatasetService>();
@@ -89,6 +91,7 @@ internal static partial class ServiceApplication
         services.AddSingleton<UserService>();
         services.TryAddSingleton<IIdentityDirectory, EmbeddedIdentityDirectory>();
         services.AddSingleton<LicenseService>();
+        services.AddSingleton<EucaimSearchService>();
         services.AddSingleton<PlatformUserReader>();
 
         AddAuthentication(services, authOptions);
@@ -99,6 +102,8 @@ internal static partial class ServiceApplication
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServiceJsonContext.Default);
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // Numbers are numbers: "42" is not accepted for an integer, and the OpenAPI document types them as integers only.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.AddOpenApi("v1", o => o.AddDocumentTransformer<OpenApiPathsTransformer>());
         services.AddCors(o => o.AddDefaultPolicy(policy =>
@@ -142,6 +147,7 @@ internal static partial class ServiceApplication
         services.AddSingleton<DatasetAccessRepository>();
         services.AddSingleton<CreationStatusRepository>();
         services.AddSingleton<PendingTraceRepository>();
+        services.AddSingleton<EucaimSearchRepository>();
     }
 
     private static void AddAuthentication(IServiceCollection services, PlatformAuthenticationOptions auth)
@@ -191,6 +197,8 @@ internal static partial class ServiceApplication
         api.MapProjects();
         api.MapUsers();
         api.MapLicenses();
+        api.MapEucaim();
+        api.MapTraces();
     }
 
     private static bool IsLoopback(string? url) =>

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImagingRepo.Service.Access;
 using ImagingRepo.Service.Datasets;
+using ImagingRepo.Service.Eucaim;
 using ImagingRepo.Service.Projects;
+using ImagingRepo.Service.Traces;
 using ImagingRepo.Service.Users;
 
 namespace ImagingRepo.Service.Hosting;
@@ -11,7 +13,7 @@ namespace ImagingRepo.Service.Hosting;
 /// Source-generated JSON of every request and answer: camelCase names as the v1 API writes them, and requests with a
 /// property the operation does not know are refused (400) instead of silently ignored.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(DatasetCreationBody))]
 [JsonSerializable(typeof(DatasetCreatedResponse))]
 [JsonSerializable(typeof(PropertyPatchBody))]
@@ -45,4 +47,6 @@ namespace ImagingRepo.Service.Hosting;
 [JsonSerializable(typeof(List<SiteListItemWire>))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(IReadOnlyList<TracerCacheEntryWire>))]
+[JsonSerializable(typeof(EucaimSearchResponse))]
 internal sealed partial class ServiceJsonContext : JsonSerializerContext;

@@ -34,6 +34,15 @@ internal sealed class ServiceOptions
     /// <summary>The secret EUCAIM's federated search sends (<c>Authorization: Secret …</c>); unset: the search endpoint answers 404.</summary>
     public string? EucaimSearchToken { get; set; }
 
+    /// <summary>EUCAIM searches answered per minute and client address (each reads every published dataset's studies).</summary>
+    [Range(1, 1_000_000)]
+    public int SearchRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>The blockchain name the tracer API gives our outbox and ledger (<c>blockchain</c> in its answers).</summary>
+    [Required]
+    [MaxLength(64)]
+    public string TracerBlockchain { get; set; } = "IMAGINGREPO_LEDGER";
+
     /// <summary>The first GID handed to users (<c>PUT /users/{username}</c> with gid -1).</summary>
     [Range(1000, int.MaxValue)]
     public int FirstUserGid { get; set; } = 2000;

@@ -47,6 +47,9 @@ internal sealed class ServiceProblemException : Exception
     /// <summary>409: the request is valid but the target's current state does not allow it (an invalid transition).</summary>
     public static ServiceProblemException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
 
+    /// <summary>413: the body is larger than the operation accepts.</summary>
+    public static ServiceProblemException PayloadTooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, detail);
+
     /// <summary>422: well-formed JSON whose content cannot be processed (a malformed search tree).</summary>
     public static ServiceProblemException Unprocessable(string detail) => new(StatusCodes.Status422UnprocessableEntity, detail);
 }

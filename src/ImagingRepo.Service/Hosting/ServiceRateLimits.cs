@@ -2,6 +2,8 @@ using System.Threading.RateLimiting;
 using ImagingRepo.Service.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ImagingRepo.Service.Hosting;
 
@@ -9,6 +11,9 @@ namespace ImagingRepo.Service.Hosting;
 internal static class ServiceRateLimits
 {
     public const string Expensive = "expensive";
+
+    /// <summary>The federated search: one caller (EUCAIM's hub) for many people, so its own, larger budget.</summary>
+    public const string Search = "search";
 
     public static void Configure(RateLimiterOptions options)
     {
@@ -28,5 +33,13 @@ internal static class ServiceRateLimits
         options.AddPolicy(Expensive, context => RateLimitPartition.GetFixedWindowLimiter(
             context.PlatformUser().Uid ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        options.AddPolicy(Search, context => RateLimitPartition.GetFixedWindowLimiter(
+            "search:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = context.RequestServices.GetRequiredService<IOptions<ServiceOptions>>().Value.SearchRequestsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            }));
     }
 }

@@ -58,3 +58,6 @@ internal sealed record SubprojectWire(string Code, string Name, string Descripti
 
 /// <summary><c>GET /projects/{code}/subprojects</c>.</summary>
 internal sealed record SubprojectListWire(IReadOnlyList<SubprojectWire> List, IReadOnlyList<string> AllowedActionsForTheUser);
+
+/// <summary>The form of <c>PUT /projects/{code}/logo</c> (read by <see cref="ProjectLogoStore"/>): the image, or empty to remove the logo.</summary>
+internal sealed record ProjectLogoForm(Microsoft.AspNetCore.Http.IFormFile? Logo);

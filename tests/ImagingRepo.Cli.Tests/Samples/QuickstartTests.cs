@@ -80,5 +80,13 @@ public sealed class QuickstartTests : IDisposable
         Assert.Contains("Anchored in the local ledger; dataset integrity intact", second.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"userAction\":\"CREATE_DATASET\"", second.Stdout, StringComparison.Ordinal); // the tracer V1 request
         Assert.Single(Directory.GetDirectories(Path.Combine(folder, "datalake")));
+
+        // the shipped model on the CPU: 32 of 64 columns above -500 HU, 64 rows, 3 slices of 0.8 x 0.8 x 2.5 mm = 9.83 ml
+        Assert.Contains("5. ran quickstart-soft-tissue 1.0.0 on the CPU (CPUExecutionProvider, ONNX Runtime ", second.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 of 2 series segmented", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, second.Stdout.Split('\n').Count(l => l.EndsWith("3 slices -> DICOM SEG (Soft tissue 9.83 ml)", StringComparison.Ordinal)));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "results"), "SEG_*.dcm").Length);
+        Assert.True(File.Exists(Path.Combine(folder, "results", "inference-summary.json")));
+        Assert.DoesNotContain("not part of this release", second.Stdout, StringComparison.Ordinal);
     }
 }

@@ -51,6 +51,9 @@ public sealed class ReferenceService : IAsyncLifetime
 
     public OidcServer Oidc { get; }
 
+    /// <summary>The service's data folder (its database, trace outbox <c>traces.db</c> and ledger).</summary>
+    public string DataDirectory => _data;
+
     /// <summary>The service root; the API is under <c>api/</c>.</summary>
     public Uri BaseAddress { get; } = new("http://127.0.0.1/");
 
@@ -102,6 +105,14 @@ public sealed class ReferenceService : IAsyncLifetime
             return;
         }
 
+        // As on a platform whose users have signed in once, the service knows each persona from its first token; the
+        // access check and the ACL name users by these names.
+        foreach (var persona in Personas)
+        {
+            using var client = ClientOf(persona);
+            await client.Datasets.GetDatasetPageAsync(null, 0, 1);
+        }
+
         // The projects the personas belong to.
         using var admin = new RepositoryClient(Api, Persona("persona-project-admin"), null);
         foreach (var code in new[] { "ALPHA", "BETA" })
@@ -142,6 +153,13 @@ public sealed class ReferenceService : IAsyncLifetime
             Skip.If(true, _problem);
         }
     }
+
+    /// <summary>The personas of <c>scripts/services/oidc-personas.json</c> that the tests speak as or about.</summary>
+    public static IReadOnlyList<string> Personas { get; } =
+    [
+        "persona-reader", "persona-curator", "persona-curator2", "persona-foreign", "persona-superadmin", "persona-access-admin",
+        "persona-user-admin", "persona-project-admin", "persona-alpha-manager",
+    ];
 
     /// <summary>The token provider of a persona (a confidential client whose tokens carry a platform user's claims).</summary>
     public ClientCredentialsTokenProvider Persona(string clientId)

@@ -1,5 +1,6 @@
 using ImagingRepo.Inference.Runtime;
 using ImagingRepo.Inference.Tests.Models;
+using ImagingRepo.Inference.Volumes;
 
 namespace ImagingRepo.Inference.Tests.Runtime;
 
@@ -81,6 +82,31 @@ public sealed class OnnxModelTests(TestModels models)
         Assert.Equal([64, 64], model.Description.Preprocessing.Size);
         Assert.Equal(400, model.Description.Preprocessing.Normalization.Width);
         Assert.Equal([220, 120, 60], model.Description.FindLabel(1)!.Color);
+    }
+
+    [SkippableFact]
+    public void A_sidecar_input_without_a_layout_leaves_it_to_the_rank_of_the_models_input()
+    {
+        var path = models.CopyToNewFolder("threshold3d.onnx");
+        File.WriteAllText(Path.ChangeExtension(path, ".json"), """{ "input": { "normalization": { "kind": "Window", "center": 40, "width": 400 } } }""");
+
+        using var model = OnnxModel.Load(path, Cpu);
+
+        Assert.Equal(TensorLayout.Ncdhw, model.Description.Preprocessing.Layout);
+        Assert.Equal([8, 16, 16], model.Description.Preprocessing.Size);
+        Assert.Equal(NormalizationKind.Window, model.Description.Preprocessing.Normalization.Kind);
+        Assert.Equal(0.25, model.Description.Preprocessing.Overlap);
+    }
+
+    [SkippableFact]
+    public void A_sidecar_layout_that_contradicts_the_models_input_is_refused()
+    {
+        var path = models.CopyToNewFolder("threshold3d.onnx");
+        File.WriteAllText(Path.ChangeExtension(path, ".json"), """{ "input": { "layout": "Nchw" } }""");
+
+        var error = Assert.Throws<ModelLoadException>(() => OnnxModel.Load(path, Cpu));
+
+        Assert.Contains("not a Nchw tensor of rank 4", error.Message, StringComparison.Ordinal);
     }
 
     [SkippableFact]

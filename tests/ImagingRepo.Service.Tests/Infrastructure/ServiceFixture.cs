@@ -45,31 +45,50 @@ public abstract class ServiceFixture : IAsyncLifetime
     /// <summary>A short name of the database, for messages.</summary>
     public abstract string StorageName { get; }
 
+    /// <summary>The secret EUCAIM's federated search must send to this service.</summary>
+    public const string EucaimSecret = "eucaim-test-secret";
+
+    /// <summary>Whether callers prove themselves with oidc-provider tokens; otherwise the service runs in its development mode.</summary>
+    protected virtual bool UsesOidc => true;
+
     public async Task InitializeAsync()
     {
-        if (!Oidc.IsAvailable || StorageProblem() is not null) return;
-        try
+        if ((UsesOidc && !Oidc.IsAvailable) || StorageProblem() is not null) return;
+        if (UsesOidc)
         {
-            await TokenAsync(Personas.Reader);
-        }
-        catch (HttpRequestException e)
-        {
-            _problem = "the running oidc-provider does not know the test personas (restart it with scripts/services/oidc.sh, which installs " +
-                       "scripts/services/oidc-personas.json): " + e.Message;
-            return;
+            try
+            {
+                await TokenAsync(Personas.Reader);
+            }
+            catch (HttpRequestException e)
+            {
+                _problem = "the running oidc-provider does not know the test personas (restart it with scripts/services/oidc.sh, which installs " +
+                           "scripts/services/oidc-personas.json): " + e.Message;
+                return;
+            }
         }
 
         var settings = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["ImagingRepo:Service:DataDirectory"] = DataDirectory,
-            ["ImagingRepo:Service:Authentication:Mode"] = "Oidc",
-            ["ImagingRepo:Service:Authentication:Authority"] = Oidc.Issuer,
-            ["ImagingRepo:Service:Authentication:Audience"] = Audience,
-            ["ImagingRepo:Service:Authentication:ClockSkew"] = "00:00:00",
             ["ImagingRepo:Service:CorsOrigins:0"] = "http://explorer.example",
+            ["ImagingRepo:Service:EucaimSearchToken"] = EucaimSecret,
+            ["ImagingRepo:Service:SearchRequestsPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (UsesOidc)
+        {
+            settings["ImagingRepo:Service:Authentication:Mode"] = "Oidc";
+            settings["ImagingRepo:Service:Authentication:Authority"] = Oidc.Issuer;
+            settings["ImagingRepo:Service:Authentication:Audience"] = Audience;
+            settings["ImagingRepo:Service:Authentication:ClockSkew"] = "00:00:00";
+        }
+        else
+        {
+            settings["ImagingRepo:Service:Authentication:Mode"] = "Development";
+        }
+
         foreach (var (key, value) in await StorageSettingsAsync()) settings[key] = value;
 
         _app = ServiceApplication.Build([], builder =>
@@ -82,7 +101,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        await SeedProjectsAsync();
+        if (UsesOidc) await SeedProjectsAsync();
     }
 
     /// <summary>The projects every test uses: ALPHA (the personas' project) and BETA (the foreign one).</summary>
@@ -121,7 +140,7 @@ public abstract class ServiceFixture : IAsyncLifetime
     /// <summary>Skips (or, under CI, fails) the test when the servers it needs are missing.</summary>
     public void Require()
     {
-        Oidc.Require();
+        if (UsesOidc) Oidc.Require();
         RequireStorage();
         if (_problem is not null)
         {
@@ -235,5 +254,32 @@ public sealed class PostgresServiceFixture : ServiceFixture
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand($"DROP SCHEMA {_schema} CASCADE", connection);
         await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>The service in its insecure development mode (headers name the caller) on SQLite: needs no other server.</summary>
+public sealed class DevelopmentServiceFixture : ServiceFixture
+{
+    public override string StorageName => "SQLite";
+
+    protected override bool UsesOidc => false;
+
+    protected override string? StorageProblem() => null;
+
+    protected override void RequireStorage()
+    {
+    }
+
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageSettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>A client that names its caller with the development headers.</summary>
+    public HttpClient Client(string? user, string roles = "", string groups = "")
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (user is not null) client.DefaultRequestHeaders.Add("X-ImagingRepo-User", user);
+        if (roles.Length > 0) client.DefaultRequestHeaders.Add("X-ImagingRepo-Roles", roles);
+        if (groups.Length > 0) client.DefaultRequestHeaders.Add("X-ImagingRepo-Groups", groups);
+        return client;
     }
 }
