@@ -20,6 +20,7 @@ internal sealed partial class PipelineCreationQueue(
     ServiceCreationStore datasets,
     DatasetCreationOperations operations,
     IOptions<DatasetCreationOptions> options,
+    IEnumerable<IDatasetCreationLauncher> launchers,
     TimeProvider time,
     ILogger<PipelineCreationQueue> logger) : IDatasetCreationQueue
 {
@@ -30,7 +31,7 @@ internal sealed partial class PipelineCreationQueue(
         try
         {
             // false: the operation exists already (queued before a crash, or by another replica)
-            await operations.StartAsync(ToRequest(input), cancellationToken).ConfigureAwait(false);
+            if (await operations.StartAsync(ToRequest(input), cancellationToken).ConfigureAwait(false)) await LaunchAsync(datasetId, cancellationToken).ConfigureAwait(false);
         }
         catch (DatasetCreationRequestException e)
         {
@@ -62,9 +63,33 @@ internal sealed partial class PipelineCreationQueue(
 
     public async Task RestartAsync(string datasetId, CancellationToken cancellationToken)
     {
-        if (await operations.RestartAsync(datasetId, cancellationToken).ConfigureAwait(false) == RestartOutcome.NotFound)
+        switch (await operations.RestartAsync(datasetId, cancellationToken).ConfigureAwait(false))
         {
-            await EnqueueAsync(datasetId, cancellationToken).ConfigureAwait(false);
+            case RestartOutcome.NotFound:
+                await EnqueueAsync(datasetId, cancellationToken).ConfigureAwait(false);
+                break;
+            case RestartOutcome.Restarted:
+                await LaunchAsync(datasetId, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>Starts the runners (a Kubernetes Job); the operation is queued durably, so a failure here only delays it.</summary>
+    internal async Task LaunchAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        foreach (var launcher in launchers)
+        {
+            try
+            {
+                await launcher.LaunchAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogNotLaunched(e, datasetId);
+                await datasets.SetStatusAsync(datasetId, new ServiceCreationStatus(ServiceState.Pending,
+                    "Queued, but the creation Job could not be started; it starts at the next restart of the creation or of the service."),
+                    cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -94,6 +119,9 @@ internal sealed partial class PipelineCreationQueue(
             }),
         ],
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataset {DatasetId}: the creation is queued but its Job could not be started")]
+    private partial void LogNotLaunched(Exception exception, string datasetId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dataset {DatasetId}: the creation request was refused: {Reason}")]
     private partial void LogRefused(string datasetId, string reason);

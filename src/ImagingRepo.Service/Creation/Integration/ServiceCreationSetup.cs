@@ -1,4 +1,6 @@
+using ImagingRepo.Service.Creation.KubernetesJob;
 using ImagingRepo.Service.Creation.Operations;
+using k8s;
 using ImagingRepo.Service.Datasets;
 using ImagingRepo.Service.Storage;
 using Microsoft.Extensions.Configuration;
@@ -15,7 +17,8 @@ namespace ImagingRepo.Service.Creation.Integration;
 /// Installs the durable creation pipeline in the service when a data lake is configured
 /// (<c>ImagingRepo:Creation:DataLakePath</c>): datasets are laid out under the data directory's <c>datasets</c> folder
 /// unless configured, operations are kept beside the metadata (<c>creation.db</c> in the data directory, or the same
-/// PostgreSQL), and traces carry the service's caller id. Without a lake the pass-through stands in.
+/// PostgreSQL), and traces carry the service's caller id; with <c>ImagingRepo:Creation:Job:Enabled</c> Kubernetes Jobs
+/// run them (<see cref="CreationJobOptions"/>). Without a lake the pass-through stands in.
 /// </summary>
 internal static class ServiceCreationSetup
 {
@@ -50,6 +53,23 @@ internal static class ServiceCreationSetup
             }
         });
         services.AddHostedService<UnqueuedCreationRecovery>();
+        AddCreationJobs(services, configuration.GetSection(CreationJobOptions.SectionName));
         return true;
+    }
+
+    /// <summary>With <c>ImagingRepo:Creation:Job:Enabled</c>, Kubernetes Jobs run the creations and this process only queues them.</summary>
+    private static void AddCreationJobs(IServiceCollection services, IConfigurationSection section)
+    {
+        if (!section.GetValue<bool>(nameof(CreationJobOptions.Enabled))) return;
+        services.AddOptions<CreationJobOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.Configure<DatasetCreationOptions>(o => o.RunWorker = false);
+        services.TryAddSingleton<IKubernetes>(sp =>
+        {
+            var apiServer = sp.GetRequiredService<IOptions<CreationJobOptions>>().Value.ApiServer;
+            return new k8s.Kubernetes(string.IsNullOrEmpty(apiServer)
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : new KubernetesClientConfiguration { Host = apiServer });
+        });
+        services.AddSingleton<IDatasetCreationLauncher, KubernetesCreationJobLauncher>();
     }
 }

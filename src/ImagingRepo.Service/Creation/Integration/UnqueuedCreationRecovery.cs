@@ -8,7 +8,7 @@ namespace ImagingRepo.Service.Creation.Integration;
 /// <summary>
 /// At start, queues the creations of datasets that were stored but never queued: a process killed between committing a
 /// new dataset and queueing its creation would otherwise leave it <c>pending</c> for ever. Queueing is idempotent, so
-/// replicas starting together do no harm.
+/// replicas starting together do no harm. Where Jobs run the creations, one is started when any waits.
 /// </summary>
 internal sealed partial class UnqueuedCreationRecovery(
     Database database,
@@ -26,6 +26,9 @@ internal sealed partial class UnqueuedCreationRecovery(
             LogRecovering(datasetId);
             await queue.EnqueueAsync(datasetId, cancellationToken).ConfigureAwait(false);
         }
+
+        // creations run by Jobs: one whose Job never started (or was lost with its node) gets one now
+        if (pending.Count > 0) await queue.LaunchAsync(pending[0], cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
