@@ -28,7 +28,7 @@ internal static class InferenceScenario
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = Arg(args, "--runs", 3);
-        var modelRuns = Arg(args, "--model-runs", 2);
+        var modelRuns = Arg(args, "--model-runs", 3);
         var device = Text(args, "--device", "cpu") switch
         {
             "cpu" => ExecutionDevice.Cpu,

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using ImagingRepo.Inference.Outputs;
 using ImagingRepo.Inference.Runtime;
 
@@ -200,11 +201,28 @@ public static class OutputMapper
     private static void Decide(SliceBuffers buffers, int channels, int columns, float threshold, Span<byte> labels)
     {
         var first = buffers.Row.AsSpan(0, columns);
-        if (channels == 1)
+        if (channels <= 2)
         {
-            for (var i = 0; i < columns; i++)
+            // one channel above the threshold, or the second channel above the first (the usual background/foreground pair)
+            var other = channels == 1 ? default : buffers.Row.AsSpan(columns, columns);
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                labels[i] = first[i] > threshold ? (byte)1 : (byte)0;
+                var scalar = Vector256.Create(threshold);
+                for (; i <= columns - 32; i += 32)
+                {
+                    var m0 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i, 8)), Vector256.Create(first.Slice(i, 8)));
+                    var m1 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i + 8, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i + 8, 8)), Vector256.Create(first.Slice(i + 8, 8)));
+                    var m2 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i + 16, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i + 16, 8)), Vector256.Create(first.Slice(i + 16, 8)));
+                    var m3 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i + 24, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i + 24, 8)), Vector256.Create(first.Slice(i + 24, 8)));
+                    var packed = Vector256.Narrow(Vector256.Narrow(m0.AsInt32(), m1.AsInt32()), Vector256.Narrow(m2.AsInt32(), m3.AsInt32())).AsByte();
+                    (packed & Vector256<byte>.One).CopyTo(labels.Slice(i, 32));
+                }
+            }
+
+            for (; i < columns; i++)
+            {
+                labels[i] = (channels == 1 ? first[i] > threshold : other[i] > first[i]) ? (byte)1 : (byte)0;
             }
 
             return;
