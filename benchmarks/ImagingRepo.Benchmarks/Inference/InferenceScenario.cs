@@ -54,10 +54,19 @@ internal static class InferenceScenario
         var ours = slices / Median(passes);
         var peer = args.Contains("--no-peer") ? double.NaN : slices / RunPeer(root, runs, series);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"preprocess to {Side}^3 (decode + modality LUT + sort + trilinear): ours {ours:0} slices/s, pydicom+NumPy+SciPy {peer:0} slices/s"));
+            $"preprocess to {Side}^3 (decode + modality LUT + sort + trilinear): ours {ours:0} slices/s, pydicom+NumPy+SciPy {(double.IsNaN(peer) ? "not run" : peer.ToString("0", CultureInfo.InvariantCulture) + " slices/s")}"));
 
         // 2. one series end to end against the model's own run
-        var overhead = await MeasureOverheadAsync(modelPath, device, series[0], modelRuns).ConfigureAwait(false);
+        double overhead;
+        try
+        {
+            overhead = await MeasureOverheadAsync(modelPath, device, series[0], modelRuns).ConfigureAwait(false);
+        }
+        catch (ExecutionProviderUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync("inference: " + e.Message).ConfigureAwait(false);
+            return 2;
+        }
 
         var ratio = double.IsNaN(peer) ? "n/a" : (ours / peer).ToString("0.00", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inference: preprocess={ours:0} slices/s peer_ratio={ratio} overhead={overhead:0.00}"));
