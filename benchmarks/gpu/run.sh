@@ -30,7 +30,8 @@ provider="$publish/libonnxruntime_providers_cuda.so"
 [ -f "$provider" ] || { echo "no $provider: was the publish made for linux-x64?" >&2; exit 2; }
 
 echo "GPU:" >&2
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2 || echo "  nvidia-smi not found or failed" >&2
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | sed 's/^/  /' >&2 \
+  || echo "  nvidia-smi not found or failed" >&2
 
 echo "libraries of $(basename "$provider"):" >&2
 ldd "$provider" | grep -E 'libcu|not found' | sed 's/^/  /' >&2
@@ -40,7 +41,8 @@ cudnn=""
 if ldconfig -p 2>/dev/null | grep -q 'libcudnn\.so\.9'; then
   cudnn=$(ldconfig -p | awk '/libcudnn\.so\.9/ { print $NF; exit }')
 else
-  for dir in ${LD_LIBRARY_PATH//:/ }; do
+  library_path=${LD_LIBRARY_PATH:-}
+  for dir in ${library_path//:/ }; do
     [ -e "$dir/libcudnn.so.9" ] && cudnn="$dir/libcudnn.so.9" && break
   done
 fi
@@ -48,7 +50,7 @@ echo "  libcudnn.so.9 => ${cudnn:-not found}" >&2
 [ -n "$cudnn" ] || missing="$missing libcudnn.so.9"
 
 if [ -n "${missing// /}" ]; then
-  echo "missing: $missing(install CUDA 13 and cuDNN 9, or add their lib folders to LD_LIBRARY_PATH)" >&2
+  echo "missing: $(echo $missing) (install CUDA 13 and cuDNN 9, or add their lib folders to LD_LIBRARY_PATH)" >&2
   exit 3
 fi
 

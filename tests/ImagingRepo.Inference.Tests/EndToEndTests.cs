@@ -84,6 +84,22 @@ public sealed class EndToEndTests(TestModels models) : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_two_channel_background_foreground_output_gives_the_same_mask_as_one_channel_above_its_threshold()
+    {
+        Dataset();
+        var oneChannel = ModelWithSidecar("threshold2d_fixed.onnx", SegmenterSidecar);
+        var twoChannels = ModelWithSidecar("twoclass2d_fixed.onnx", SegmenterSidecar);
+
+        var (single, _) = await RunAsync(oneChannel, "one");
+        var (pair, _) = await RunAsync(twoChannels, "two");
+
+        var expected = Assert.Single(Assert.Single(single.Series).Segments);
+        var actual = Assert.Single(Assert.Single(pair.Series).Segments);
+        Assert.True(expected.Voxels > 0);
+        Assert.Equal((expected.Name, expected.Voxels), (actual.Name, actual.Voxels));
+    }
+
+    [SkippableFact]
     public async Task A_3d_segmenter_at_its_own_spacing_tiles_the_volume_and_lands_on_the_source()
     {
         var ct = Dataset();

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using ImagingRepo.Inference.Outputs;
 using ImagingRepo.Inference.Runtime;
 
@@ -42,13 +43,14 @@ public static class OutputMapper
             : (float)model.Threshold;
 
         var plane = dst.SizeX * dst.SizeY;
-        Parallel.For(0, mask.Slices, () => new float[output.Channels * plane], (s, _, planes) =>
+        var channels = output.Channels;
+        Parallel.For(0, mask.Slices, () => new SliceBuffers(channels, plane, dst.SizeY * columns, columns), (s, _, buffers) =>
         {
             var zTap = Tap(origin.K + (source.SliceGridPositions[s] * (unit.K - origin.K)), dst.SizeZ);
-            for (var c = 0; c < output.Channels; c++)
+            for (var c = 0; c < channels; c++)
             {
                 var channel = output.Channel(c);
-                var target = planes.AsSpan(c * plane, plane);
+                var target = buffers.Planes.AsSpan(c * plane, plane);
                 if (nearest)
                 {
                     channel.Slice((zTap.Weight < 0.5f ? zTap.Low : zTap.High) * plane, plane).CopyTo(target);
@@ -60,19 +62,37 @@ public static class OutputMapper
             }
 
             var labels = mask.Labels.AsSpan(s * columns * rows, columns * rows);
-            for (var j = 0; j < rows; j++)
+            if (nearest)
             {
-                var ty = yTaps[j];
-                for (var i = 0; i < columns; i++)
+                for (var j = 0; j < rows; j++)
                 {
-                    var tx = xTaps[i];
-                    labels[(j * columns) + i] = nearest
-                        ? (byte)Math.Clamp(Math.Round(planes[((ty.Weight < 0.5f ? ty.Low : ty.High) * dst.SizeX) + (tx.Weight < 0.5f ? tx.Low : tx.High)]), 0, 255)
-                        : Decide(planes, plane, dst.SizeX, output.Channels, tx, ty, threshold);
+                    var ty = yTaps[j];
+                    for (var i = 0; i < columns; i++)
+                    {
+                        var tx = xTaps[i];
+                        labels[(j * columns) + i] = (byte)Math.Clamp(Math.Round(buffers.Planes[((ty.Weight < 0.5f ? ty.Low : ty.High) * dst.SizeX) + (tx.Weight < 0.5f ? tx.Low : tx.High)]), 0, 255);
+                    }
+                }
+            }
+            else
+            {
+                // bilinear in-plane as two separable passes (x on every model row once, then y per source row, vectorised):
+                // the same arithmetic, in the same order, as interpolating each source pixel on its own
+                InterpolateColumns(buffers, channels, plane, dst.SizeX, dst.SizeY, columns, xTaps);
+                for (var j = 0; j < rows; j++)
+                {
+                    var ty = yTaps[j];
+                    for (var c = 0; c < channels; c++)
+                    {
+                        var across = buffers.Columns.AsSpan(c * dst.SizeY * columns, dst.SizeY * columns);
+                        LinearResize.Lerp(across.Slice(ty.Low * columns, columns), across.Slice(ty.High * columns, columns), ty.Weight, buffers.Row.AsSpan(c * columns, columns));
+                    }
+
+                    Decide(buffers, channels, columns, threshold, labels.Slice(j * columns, columns));
                 }
             }
 
-            return planes;
+            return buffers;
         }, _ => { });
         return mask;
     }
@@ -157,34 +177,84 @@ public static class OutputMapper
         return result;
     }
 
-    private static byte Decide(float[] planes, int plane, int width, int channels, LinearResize.Tap tx, LinearResize.Tap ty, float threshold)
+    /// <summary>Interpolates every model row of every channel across to the source's columns.</summary>
+    private static void InterpolateColumns(SliceBuffers buffers, int channels, int plane, int width, int height, int columns, LinearResize.Tap[] xTaps)
     {
-        float Sample(int c)
+        for (var c = 0; c < channels; c++)
         {
-            var p = planes.AsSpan(c * plane, plane);
-            var top = p[(ty.Low * width) + tx.Low] + ((p[(ty.Low * width) + tx.High] - p[(ty.Low * width) + tx.Low]) * tx.Weight);
-            var bottom = p[(ty.High * width) + tx.Low] + ((p[(ty.High * width) + tx.High] - p[(ty.High * width) + tx.Low]) * tx.Weight);
-            return top + ((bottom - top) * ty.Weight);
-        }
-
-        if (channels == 1)
-        {
-            return Sample(0) > threshold ? (byte)1 : (byte)0;
-        }
-
-        var best = 0;
-        var bestValue = Sample(0);
-        for (var c = 1; c < Math.Min(channels, 256); c++)
-        {
-            var value = Sample(c);
-            if (value > bestValue)
+            var p = buffers.Planes.AsSpan(c * plane, plane);
+            var across = buffers.Columns.AsSpan(c * height * columns, height * columns);
+            for (var y = 0; y < height; y++)
             {
-                best = c;
-                bestValue = value;
+                var row = p.Slice(y * width, width);
+                var target = across.Slice(y * columns, columns);
+                for (var i = 0; i < columns; i++)
+                {
+                    var tx = xTaps[i];
+                    target[i] = row[tx.Low] + ((row[tx.High] - row[tx.Low]) * tx.Weight);
+                }
             }
         }
+    }
 
-        return (byte)best;
+    /// <summary>One source row's labels: above the threshold for one channel, else the channel with the highest value (the first on a tie).</summary>
+    private static void Decide(SliceBuffers buffers, int channels, int columns, float threshold, Span<byte> labels)
+    {
+        var first = buffers.Row.AsSpan(0, columns);
+        if (channels <= 2)
+        {
+            // one channel above the threshold, or the second channel above the first (the usual background/foreground pair)
+            var other = channels == 1 ? default : buffers.Row.AsSpan(columns, columns);
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var scalar = Vector256.Create(threshold);
+                for (; i <= columns - 32; i += 32)
+                {
+                    var m0 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i, 8)), Vector256.Create(first.Slice(i, 8)));
+                    var m1 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i + 8, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i + 8, 8)), Vector256.Create(first.Slice(i + 8, 8)));
+                    var m2 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i + 16, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i + 16, 8)), Vector256.Create(first.Slice(i + 16, 8)));
+                    var m3 = channels == 1 ? Vector256.GreaterThan(Vector256.Create(first.Slice(i + 24, 8)), scalar) : Vector256.GreaterThan(Vector256.Create(other.Slice(i + 24, 8)), Vector256.Create(first.Slice(i + 24, 8)));
+                    var packed = Vector256.Narrow(Vector256.Narrow(m0.AsInt32(), m1.AsInt32()), Vector256.Narrow(m2.AsInt32(), m3.AsInt32())).AsByte();
+                    (packed & Vector256<byte>.One).CopyTo(labels.Slice(i, 32));
+                }
+            }
+
+            for (; i < columns; i++)
+            {
+                labels[i] = (channels == 1 ? first[i] > threshold : other[i] > first[i]) ? (byte)1 : (byte)0;
+            }
+
+            return;
+        }
+
+        labels.Clear();
+        var best = buffers.Best.AsSpan(0, columns);
+        first.CopyTo(best);
+        for (var c = 1; c < Math.Min(channels, 256); c++)
+        {
+            var values = buffers.Row.AsSpan(c * columns, columns);
+            for (var i = 0; i < columns; i++)
+            {
+                if (values[i] > best[i])
+                {
+                    best[i] = values[i];
+                    labels[i] = (byte)c;
+                }
+            }
+        }
+    }
+
+    /// <summary>Per-thread work space of the mapping: the slice's channel planes, those planes across, one source row and its best values.</summary>
+    private sealed class SliceBuffers(int channels, int plane, int across, int columns)
+    {
+        public float[] Planes { get; } = new float[channels * plane];
+
+        public float[] Columns { get; } = new float[channels * across];
+
+        public float[] Row { get; } = new float[channels * columns];
+
+        public float[] Best { get; } = new float[columns];
     }
 
     private static LinearResize.Tap Tap(double coordinate, int size) => LinearResize.TapAt(coordinate, size);

@@ -41,6 +41,21 @@ def threshold_segmenter(path, spatial, threshold=0.5):
                        "labels": json.dumps(labels)})
 
 
+def two_class_segmenter(path, spatial, threshold=0.5):
+    """The threshold segmenter as two channels, background then foreground ([1 - m, m]): the usual softmax layout."""
+    x = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 1] + spatial)
+    y = helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 2] + spatial)
+    t = numpy_helper.from_array(np.array(threshold, dtype=np.float32), "threshold")
+    one = numpy_helper.from_array(np.array(1.0, dtype=np.float32), "one")
+    nodes = [
+        helper.make_node("Greater", ["image", "threshold"], ["above"]),
+        helper.make_node("Cast", ["above"], ["foreground"], to=TensorProto.FLOAT),
+        helper.make_node("Sub", ["one", "foreground"], ["background"]),
+        helper.make_node("Concat", ["background", "foreground"], ["probabilities"], axis=1),
+    ]
+    save(helper.make_graph(nodes, "two-class-segmenter", [x], [y], [t, one]), path)
+
+
 def tiny_classifier(path):
     """[N,1,8,8] -> mean -> two logits with fixed weights -> softmax: class 1 wins when the mean is above 0.5."""
     x = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 1, 8, 8])
@@ -77,6 +92,7 @@ if __name__ == "__main__":
     threshold_segmenter(f"{folder}/threshold2d.onnx", ["H", "W"])
     threshold_segmenter(f"{folder}/threshold2d_fixed.onnx", [32, 32])
     threshold_segmenter(f"{folder}/threshold3d.onnx", [8, 16, 16])
+    two_class_segmenter(f"{folder}/twoclass2d_fixed.onnx", [32, 32])
     tiny_classifier(f"{folder}/classifier.onnx")
     half_doubler(f"{folder}/half.onnx")
     argmax_labels(f"{folder}/argmax.onnx")
