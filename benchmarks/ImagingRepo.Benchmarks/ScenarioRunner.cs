@@ -9,6 +9,7 @@ internal static class ScenarioRunner
         ["jobs"] = Jobs.JobsScenario.RunAsync,
         ["tracing"] = Tracing.TracingScenario.RunAsync,
         ["dicom-corpus"] = Dicom.SyntheticDicomCorpus.RunAsync,
+        ["upload"] = Upload.UploadScenario.RunAsync,
     };
 
     /// <summary>Runs the scenario named by the first argument, or returns null when none matches.</summary>
