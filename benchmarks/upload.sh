@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Provider upload throughput: the ct corpus of the peer benchmarks (2,000 CT slices, about 1 GB) uploaded to a local
 # Ceph RADOS Gateway, side by side in one run:
-#   ours             de-identified inside the pipeline (the library's DeidentificationRun, in batches of 200 files,
-#                    the next batch de-identified while the last one uploads) and uploaded with DataLakeFolderUploader
-#                    (SHA-256 of every object in its metadata);
+#   ours             de-identified inside the pipeline by the library's DeidentifyingUploader: DeidentificationRun in
+#                    batches of 200 files, the next batch de-identified while the last one uploads with
+#                    DataLakeFolderUploader (SHA-256 of every object in its metadata);
 #   transferutility  AWSSDK's TransferUtility.UploadDirectoryAsync of the same tree, raw, without de-identification.
 # Both send 8 requests at a time, each side runs in its own process under GNU time (peak RSS), the sides alternate
 # (so that the machine's drift falls on both) and the medians of RUNS runs are compared.

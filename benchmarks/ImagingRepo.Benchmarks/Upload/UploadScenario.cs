@@ -2,16 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using Amazon.S3.Transfer;
 using ImagingRepo.Client.Storage;
+using ImagingRepo.Client.Upload;
 using ImagingRepo.Dicom.Deidentification.Pseudonymization;
-using ImagingRepo.Dicom.Deidentification.Run;
 
 namespace ImagingRepo.Benchmarks.Upload;
 
 /// <summary>
 /// One side of benchmarks/upload.sh, in its own process so that each side's peak RSS is its own:
-/// <c>upload ours CORPUS BUCKET STAGING</c> de-identifies the tree with the library's <see cref="DeidentificationRun"/> in
-/// batches and uploads each batch with <see cref="DataLakeFolderUploader"/> (SHA-256 in object metadata) while the next
-/// batch is de-identified, deleting staged batches once stored, so the staging space and memory stay bounded;
+/// <c>upload ours CORPUS BUCKET STAGING</c> de-identifies and uploads the tree with the library's
+/// <see cref="DeidentifyingUploader"/> (DeidentificationRun in batches, each uploaded with SHA-256 in object metadata
+/// while the next is de-identified, staged batches deleted once stored);
 /// <c>upload transferutility CORPUS BUCKET</c> uploads the raw tree with AWSSDK's <see cref="TransferUtility"/>.
 /// Both send 8 requests at a time. Prints <c>seconds=S bytes=B files=N</c> (the corpus's bytes, read by both).
 /// </summary>
@@ -85,43 +85,17 @@ internal static class UploadScenario
         await s3.DeleteBucketAsync(options.Bucket).ConfigureAwait(false);
     }
 
-    /// <summary>De-identify batch k+1 while batch k uploads: the two stages overlap, each on its own resources (CPU, network).</summary>
+    /// <summary>The library's <see cref="DeidentifyingUploader"/>: batch k+1 is de-identified while batch k uploads.</summary>
     private static async Task<int> OursAsync(S3DataLakeStorage lake, List<string> files, string staging)
     {
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        var key = DeidentificationKey.Generate();
-        var uploader = new DataLakeFolderUploader(lake, new FolderUploadOptions { MaxConcurrency = Concurrency, SkipStored = false });
-        var batches = files.Chunk(BatchFiles).ToList();
-        var failed = 0;
-        Task<int>? uploading = null;
-        for (var k = 0; k < batches.Count; k++)
+        var uploader = new DeidentifyingUploader(lake, new DeidentifyingUploadOptions
         {
-            var output = Path.Combine(staging, k.ToString("D4", CultureInfo.InvariantCulture));
-            var run = new DeidentificationRun(new DeidentificationRunOptions
-            {
-                Inputs = batches[k],
-                OutputRoot = output,
-                ReceiptsPath = Path.Combine(staging, $"receipts-{k:D4}.jsonl"),
-                Key = key,
-                MaxDegreeOfParallelism = Environment.ProcessorCount,
-                Resume = false,
-            });
-            var summary = await run.RunAsync().ConfigureAwait(false);
-            failed += summary.Failures.Count + summary.Quarantined;
-            if (uploading is not null) failed += await uploading.ConfigureAwait(false);
-            uploading = UploadBatchAsync(uploader, output);
-        }
-
-        if (uploading is not null) failed += await uploading.ConfigureAwait(false);
+            BatchFiles = BatchFiles, StagingFolder = staging, MaxConcurrency = Concurrency, SkipStored = false,
+        });
+        var report = await uploader.UploadAsync(files, "ours/", DeidentificationKey.Generate()).ConfigureAwait(false);
         Directory.Delete(staging, recursive: true);
-        return failed;
-    }
-
-    private static async Task<int> UploadBatchAsync(DataLakeFolderUploader uploader, string output)
-    {
-        var report = await uploader.UploadAsync(output, "ours/").ConfigureAwait(false);
-        Directory.Delete(output, recursive: true);
-        return report.Failures.Count;
+        return report.DeidentificationFailures.Count + report.Quarantined + report.UploadFailures.Count + (files.Count - report.Uploaded);
     }
 
     private static async Task<int> TransferUtilityAsync(S3DataLakeOptions options, string corpus)
