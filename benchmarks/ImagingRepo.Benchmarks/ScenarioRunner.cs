@@ -11,6 +11,7 @@ internal static class ScenarioRunner
         ["dicom-corpus"] = Dicom.SyntheticDicomCorpus.RunAsync,
         ["service"] = Service.ServiceLoadScenario.RunAsync,
         ["inference"] = Inference.InferenceScenario.RunAsync,
+        ["upload"] = Upload.UploadScenario.RunAsync,
     };
 
     /// <summary>Runs the scenario named by the first argument, or returns null when none matches.</summary>

@@ -5,6 +5,7 @@ using ImagingRepo.Client.Http;
 using ImagingRepo.Client.Identity;
 using ImagingRepo.Client.Projects;
 using ImagingRepo.Client.Storage;
+using ImagingRepo.Client.Traces;
 using ImagingRepo.Client.Users;
 
 namespace ImagingRepo.Client;
@@ -39,6 +40,9 @@ public sealed class ImagingRepoClientOptions
 
     /// <summary>Settings of <see cref="UsersClient"/>.</summary>
     public UsersClientOptions Users { get; set; } = new();
+
+    /// <summary>Settings of <see cref="TracesClient"/>, the tracer it talks to among them.</summary>
+    public TracesClientOptions Traces { get; set; } = new();
 
     /// <summary>The data lake uploads go to (default: a local folder).</summary>
     public DataLakeOptions DataLake { get; set; } = new();

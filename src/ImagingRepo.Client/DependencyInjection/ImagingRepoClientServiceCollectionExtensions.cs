@@ -7,6 +7,7 @@ using ImagingRepo.Client.Identity;
 using ImagingRepo.Client.Jobs;
 using ImagingRepo.Client.Projects;
 using ImagingRepo.Client.Storage;
+using ImagingRepo.Client.Traces;
 using ImagingRepo.Client.Users;
 using ImagingRepo.Jobs.Lifecycle;
 using Microsoft.Extensions.Configuration;
@@ -23,12 +24,15 @@ public static class ImagingRepoClientServiceCollectionExtensions
     /// <summary>The name of the HTTP client the area clients share (resilience, then the bearer token).</summary>
     public const string HttpClientName = "ImagingRepo";
 
+    /// <summary>The name of the HTTP client that talks to the tracer (<c>ImagingRepo:Traces:Endpoint</c>).</summary>
+    public const string TracerHttpClientName = "ImagingRepo.Tracer";
+
     /// <summary>The name of the HTTP client that talks to the identity provider.</summary>
     public const string IdentityHttpClientName = "ImagingRepo.Identity";
 
     /// <summary>
     /// Adds <see cref="DatasetsClient"/>, <see cref="AccessClient"/>, <see cref="ProjectsClient"/>, <see cref="UsersClient"/>,
-    /// <see cref="RepositoryClient"/>, the <see cref="IAccessTokenProvider"/> of the configured sign-in flow and the
+    /// <see cref="RepositoryClient"/>, <see cref="TracesClient"/> (when <c>Traces:Endpoint</c> is set), the <see cref="IAccessTokenProvider"/> of the configured sign-in flow and the
     /// <see cref="IDataLakeStorage"/> and the jobs library's <see cref="IDatasetAccessGate"/>, <see cref="IDatasetAccessRecorder"/> and
     /// <see cref="IDatasetUseTraceSink"/> over the service, with <see cref="ImagingRepoClientOptions"/> bound from <paramref name="configuration"/>
     /// and validated at start-up.
@@ -84,6 +88,20 @@ public static class ImagingRepoClientServiceCollectionExtensions
         http.AddHttpMessageHandler(sp => Options(sp).SignIn.Flow == SignInFlow.None
             ? new PassThroughHandler()
             : new BearerTokenHandler(sp.GetRequiredService<IAccessTokenProvider>(), sp.GetService<ILogger<BearerTokenHandler>>()));
+
+        // The tracer is a service of its own: its own base address, the same resilience and tokens.
+        var tracer = services.AddHttpClient(TracerHttpClientName, (sp, client) =>
+        {
+            client.BaseAddress = ClientHttp.WithTrailingSlash(Options(sp).Traces.Endpoint
+                ?? throw new InvalidOperationException("ImagingRepo:Traces:Endpoint is not set: no tracer to talk to"));
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        tracer.AddResilienceHandler("ImagingRepo.Tracer", (pipeline, context) =>
+            pipeline.AddImagingRepoStrategies(context.ServiceProvider.GetRequiredService<IOptions<ImagingRepoClientOptions>>().Value.Resilience));
+        tracer.AddHttpMessageHandler(sp => Options(sp).SignIn.Flow == SignInFlow.None
+            ? new PassThroughHandler()
+            : new BearerTokenHandler(sp.GetRequiredService<IAccessTokenProvider>(), sp.GetService<ILogger<BearerTokenHandler>>()));
+        services.TryAddTransient(sp => new TracesClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(TracerHttpClientName), Options(sp).Traces));
 
         services.TryAddTransient(sp => new DatasetsClient(Http(sp), Options(sp).Datasets, sp.GetRequiredService<TimeProvider>()));
         services.TryAddTransient(sp => new AccessClient(Http(sp), Options(sp).Access));
