@@ -36,6 +36,12 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         ("693_J2KI.dcm", 300), // JPEG 2000 lossy (OpenJPEG), 512 × 512
     ];
 
+    /// <summary>
+    /// <c>IMAGINGREPO_FUZZ_ROUNDS</c> multiplies every source's mutations for a deeper run by hand (the first ones are
+    /// the same as CI's); CI runs one round.
+    /// </summary>
+    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("IMAGINGREPO_FUZZ_ROUNDS"), out var rounds) && rounds > 1 ? rounds : 1;
+
     private volatile string current = "nothing yet";
 
     [SkippableFact]
@@ -43,7 +49,7 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
     {
         var folder = TestSupport.TestEnvironment.RequireDicomCorpus();
         var run = Task.Factory.StartNew(() => Fuzz(folder), TaskCreationOptions.LongRunning);
-        Assert.True(run.Wait(HangDeadline), $"the decoders hang: still busy after {HangDeadline} on {current}");
+        Assert.True(run.Wait(HangDeadline * Rounds), $"the decoders hang: still busy after {HangDeadline * Rounds} on {current}");
         var (tried, decoded, failures, missing) = run.Result;
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {tried} mutations failed:{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(20))}");
@@ -66,7 +72,8 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         var peak = PeakMemory.Open();
         for (var s = 0; s < Sources.Length; s++)
         {
-            var (name, mutations) = Sources[s];
+            var (name, perRound) = Sources[s];
+            var mutations = perRound * Rounds;
             var file = DicomFile.Open(Path.Combine(folder, name));
             if (!FrameDecoders.IsClaimed(file.TransferSyntax))
             {
@@ -85,12 +92,14 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
             var sourceDecoded = 0;
             var largestManaged = 0L;
             var largestResident = 0L;
+            var slowest = (Seconds: 0.0, Mutation: -1);
             for (var i = 0; i < mutations; i++)
             {
                 var mutated = Mutate(original, random);
                 current = $"{name} mutation {i}";
                 tried++;
                 peak?.Reset();
+                var started = Stopwatch.GetTimestamp();
                 var before = GC.GetAllocatedBytesForCurrentThread();
                 try
                 {
@@ -107,6 +116,8 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
                 }
 
                 var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                slowest = seconds > slowest.Seconds ? (seconds, i) : slowest;
                 largestManaged = Math.Max(largestManaged, allocated);
                 if (allocated > budget)
                 {
@@ -122,7 +133,7 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
             }
 
             decoded += sourceDecoded;
-            output.WriteLine($"{name} ({file.TransferSyntax.Name}): {mutations} mutations, {sourceDecoded} decoded, {clock.Elapsed.TotalSeconds:F1} s, at most {largestManaged / 1024} KiB managed and {largestResident / 1024} KiB resident growth per mutation (budget {budget / 1024} KiB)");
+            output.WriteLine($"{name} ({file.TransferSyntax.Name}): {mutations} mutations, {sourceDecoded} decoded, {clock.Elapsed.TotalSeconds:F1} s (slowest: mutation {slowest.Mutation}, {slowest.Seconds:F2} s), at most {largestManaged / 1024} KiB managed and {largestResident / 1024} KiB resident growth per mutation (budget {budget / 1024} KiB)");
         }
 
         return (tried, decoded, failures, missing);
