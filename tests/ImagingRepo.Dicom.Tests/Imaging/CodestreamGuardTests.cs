@@ -5,8 +5,9 @@ namespace ImagingRepo.Dicom.Tests.Imaging;
 
 /// <summary>
 /// The checks made before a system codec sees a codestream, each on the input the decoder fuzz test found: a JPEG-LS
-/// frame cut short (CharLS 2.4 spins on it for seconds) and a JPEG 2000 SIZ segment with a corrupt size or tiling
-/// (OpenJPEG allocates for it while reading the header).
+/// frame cut short (CharLS 2.4 spins on it for seconds), a JPEG 2000 SIZ segment with a corrupt size or tiling
+/// (OpenJPEG allocates for it while reading the header) and a JPEG Huffman table without codes (JpegLibrary 0.4 counts
+/// through the int range building it).
 /// </summary>
 public sealed class CodestreamGuardTests
 {
@@ -52,10 +53,24 @@ public sealed class CodestreamGuardTests
         Assert.Equal(64 * 64, Decode(file, frame).Length);
     }
 
+    [SkippableFact]
+    public void A_jpeg_huffman_table_without_codes_is_refused_before_jpeglibrary_builds_it()
+    {
+        var (file, frame) = Corpus("SC_rgb_jpeg_gdcm.dcm");
+        var table = frame.AsSpan().IndexOf([(byte)0xFF, (byte)0xC4]); // DHT: length, Tc/Th, 16 counts, values
+        Assert.True(table > 0);
+        var empty = (byte[])frame.Clone();
+        empty.AsSpan(table + 5, 16).Clear();
+
+        var error = Assert.Throws<DicomPixelDataException>(() => Decode(file, empty));
+        Assert.Contains("Huffman table 0 (class 0) defines no codes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(100 * 100 * 3, Decode(file, frame).Length);
+    }
+
     private static (DicomFile File, byte[] Frame) Corpus(string name)
     {
         var file = DicomFile.Open(Path.Combine(TestSupport.TestEnvironment.RequireDicomCorpus(), name));
-        if (!FrameDecoders.IsClaimed(file.TransferSyntax))
+        if (!FrameDecoders.IsClaimed(file.TransferSyntax)) // the system codecs; JPEG is always claimed
         {
             TestSupport.TestEnvironment.Unavailable<int>($"the system codec for {file.TransferSyntax.Name}");
         }
