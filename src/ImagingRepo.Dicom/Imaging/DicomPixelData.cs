@@ -111,6 +111,15 @@ public sealed class DicomPixelData
         {
             case DicomValueElement value when !syntax.IsEncapsulated || value.Length >= image.NativeFrameLength * image.FrameCount:
                 var layout = image.NativeLayout;
+                // Number of Frames must not promise more frames than the value starts: the per-frame state is sized by it
+                var lastStart = image.BitsAllocated == 1
+                    ? (image.FrameCount - 1) * image.PixelCount * image.SamplesPerPixel / 8
+                    : (image.FrameCount - 1) * image.NativeFrameLength;
+                if (image.FrameCount > 1 && lastStart >= value.Length)
+                {
+                    throw new DicomPixelDataException($"{description}: Number of Frames is {image.FrameCount}, but the {value.Length} bytes of pixel data do not reach the last frame's start (byte {lastStart})");
+                }
+
                 var source = new NativeFrameSource(value, layout, image.PixelCount, syntax.IsBigEndian, description);
                 var decoded = image.Photometric == "YBR_FULL_422" && layout.IsSubsampled422 ? "YBR_FULL" : image.Photometric;
                 return new DicomPixelData(dataset, image, syntax, source, decoded, description);

@@ -257,6 +257,23 @@ public sealed class NativeFrameTests
     }
 
     [Fact]
+    public void A_number_of_frames_the_pixel_data_cannot_hold_is_refused_before_anything_is_sized_by_it()
+    {
+        // four 2×2 8-bit frames in 16 bytes; the third frame starts at byte 8, the fifth would at 16
+        var dataset = TestImages.Image(2, 2, 8, 8, signed: false, new byte[16], frames: 4);
+        Assert.Equal(4, TestImages.Open(dataset).FrameCount);
+        dataset.SetString(DicomTags.NumberOfFrames, "2000000000");
+        var error = Assert.Throws<DicomPixelDataException>(() => TestImages.Open(dataset));
+        Assert.Contains("Number of Frames is 2000000000", error.Message, StringComparison.Ordinal);
+
+        // 1-bit frames start mid-byte: 3×3 frames, the second at bit 9 of a 2-byte value
+        var bits = TestImages.Image(3, 3, 1, 1, signed: false, new byte[2], frames: 2);
+        Assert.Equal(2, TestImages.Open(bits).FrameCount);
+        bits.SetString(DicomTags.NumberOfFrames, "3");
+        Assert.Throws<DicomPixelDataException>(() => TestImages.Open(bits));
+    }
+
+    [Fact]
     public void Voi_windows_come_from_the_frame_then_the_shared_functional_group_then_the_top_level_and_apply_to_modality_values()
     {
         // stored 0 and 100 with slope 2 intercept -100: modality -100 and 100
