@@ -25,6 +25,8 @@ APT_PACKAGES=(dcmtk libgdcm-tools python3-pydicom dicom3tools iproute2 util-linu
 APT_PACKAGES+=(python3-onnx)
 # The system codecs ImagingRepo.Dicom loads at run time for JPEG-LS and JPEG 2000 pixel data.
 APT_PACKAGES+=(libcharls2 libopenjp2-7)
+# Pillow reads the PNGs the imaging tests render (pydicom's NumPy comes with python3-pydicom).
+APT_PACKAGES+=(python3-pil python3-numpy)
 # The C toolchain that native AOT links the CLI's native front with (scripts/publish-cli.sh).
 APT_PACKAGES+=(clang zlib1g-dev)
 

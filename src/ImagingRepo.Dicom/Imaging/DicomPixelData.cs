@@ -111,6 +111,15 @@ public sealed class DicomPixelData
         {
             case DicomValueElement value when !syntax.IsEncapsulated || value.Length >= image.NativeFrameLength * image.FrameCount:
                 var layout = image.NativeLayout;
+                // Number of Frames must not promise more frames than the value starts: the per-frame state is sized by it
+                var lastStart = image.BitsAllocated == 1
+                    ? (image.FrameCount - 1) * image.PixelCount * image.SamplesPerPixel / 8
+                    : (image.FrameCount - 1) * image.NativeFrameLength;
+                if (image.FrameCount > 1 && lastStart >= value.Length)
+                {
+                    throw new DicomPixelDataException($"{description}: Number of Frames is {image.FrameCount}, but the {value.Length} bytes of pixel data do not reach the last frame's start (byte {lastStart})");
+                }
+
                 var source = new NativeFrameSource(value, layout, image.PixelCount, syntax.IsBigEndian, description);
                 var decoded = image.Photometric == "YBR_FULL_422" && layout.IsSubsampled422 ? "YBR_FULL" : image.Photometric;
                 return new DicomPixelData(dataset, image, syntax, source, decoded, description);
@@ -264,6 +273,42 @@ public sealed class DicomPixelData
         finally
         {
             ArrayPool<int>.Shared.Return(samples);
+        }
+    }
+
+    /// <summary>
+    /// Renders a frame as a PNG image, as notebooks show it: the pixels of <see cref="ReadRgbFrame(int, Span{byte}, DicomVoiWindow?)"/>,
+    /// stored as 8-bit greyscale for monochrome images and 8-bit RGB for the others.
+    /// </summary>
+    /// <param name="frame">The zero-based frame index.</param>
+    /// <param name="window">The window for grey images; null for the frame's own (or its value range).</param>
+    /// <returns>The PNG file's bytes.</returns>
+    /// <exception cref="DicomPixelDataException">The frame cannot be read or decoded, or its photometric interpretation cannot be shown.</exception>
+    public byte[] RenderPng(int frame, DicomVoiWindow? window = null)
+    {
+        CheckFrame(frame);
+        var pixels = PixelCount;
+        var rgb = ArrayPool<byte>.Shared.Rent(pixels * 3);
+        try
+        {
+            var span = rgb.AsSpan(0, pixels * 3);
+            ReadRgbFrame(frame, span, window);
+            if (IsMonochrome && SamplesPerPixel == 1)
+            {
+                // the grey triplets packed to one byte a pixel, front to back (each write lands at or before its read)
+                for (var i = 0; i < pixels; i++)
+                {
+                    span[i] = span[i * 3];
+                }
+
+                return PngEncoder.Encode(span[..pixels], Columns, Rows, 1);
+            }
+
+            return PngEncoder.Encode(span, Columns, Rows, 3);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgb);
         }
     }
 

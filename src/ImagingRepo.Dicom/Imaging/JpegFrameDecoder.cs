@@ -7,7 +7,7 @@ namespace ImagingRepo.Dicom.Imaging;
 /// JPEG baseline (process 1), extended (processes 2 and 4, 12-bit) and lossless (processes 14, SV1 included) through
 /// JpegLibrary. Components come out as coded, without a colour transform (as GDCM gives them): YBR stays YBR, with
 /// subsampled chroma repeated to every pixel. The codestream's frame header is checked against the image attributes
-/// before anything is allocated.
+/// before anything is allocated, its Huffman tables before JpegLibrary builds them (<see cref="JpegHuffmanTableCheck"/>).
 /// </summary>
 internal sealed class JpegFrameDecoder : IFrameDecoder
 {
@@ -25,6 +25,7 @@ internal sealed class JpegFrameDecoder : IFrameDecoder
 
     public FrameBuffer Decode(ReadOnlySpan<byte> compressed, ImageAttributes image, string where)
     {
+        JpegHuffmanTableCheck.Check(compressed, where);
         var decoder = new JpegDecoder();
         // JpegLibrary reads from memory it keeps: a copy of the frame (compressed frames are small next to their pixels)
         decoder.SetInput(compressed.ToArray());

@@ -36,6 +36,12 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         ("693_J2KI.dcm", 300), // JPEG 2000 lossy (OpenJPEG), 512 × 512
     ];
 
+    /// <summary>
+    /// <c>IMAGINGREPO_FUZZ_ROUNDS</c> multiplies every source's mutations for a deeper run by hand (the first ones are
+    /// the same as CI's); CI runs one round.
+    /// </summary>
+    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("IMAGINGREPO_FUZZ_ROUNDS"), out var rounds) && rounds > 1 ? rounds : 1;
+
     private volatile string current = "nothing yet";
 
     [SkippableFact]
@@ -43,7 +49,7 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
     {
         var folder = TestSupport.TestEnvironment.RequireDicomCorpus();
         var run = Task.Factory.StartNew(() => Fuzz(folder), TaskCreationOptions.LongRunning);
-        Assert.True(run.Wait(HangDeadline), $"the decoders hang: still busy after {HangDeadline} on {current}");
+        Assert.True(run.Wait(HangDeadline * Rounds), $"the decoders hang: still busy after {HangDeadline * Rounds} on {current}");
         var (tried, decoded, failures, missing) = run.Result;
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {tried} mutations failed:{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(20))}");
@@ -66,7 +72,8 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         var peak = PeakMemory.Open();
         for (var s = 0; s < Sources.Length; s++)
         {
-            var (name, mutations) = Sources[s];
+            var (name, perRound) = Sources[s];
+            var mutations = perRound * Rounds;
             var file = DicomFile.Open(Path.Combine(folder, name));
             if (!FrameDecoders.IsClaimed(file.TransferSyntax))
             {
@@ -85,12 +92,14 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
             var sourceDecoded = 0;
             var largestManaged = 0L;
             var largestResident = 0L;
+            var slowest = (Seconds: 0.0, Mutation: -1);
             for (var i = 0; i < mutations; i++)
             {
                 var mutated = Mutate(original, random);
                 current = $"{name} mutation {i}";
                 tried++;
                 peak?.Reset();
+                var started = Stopwatch.GetTimestamp();
                 var before = GC.GetAllocatedBytesForCurrentThread();
                 try
                 {
@@ -107,6 +116,8 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
                 }
 
                 var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                slowest = seconds > slowest.Seconds ? (seconds, i) : slowest;
                 largestManaged = Math.Max(largestManaged, allocated);
                 if (allocated > budget)
                 {
@@ -122,10 +133,141 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
             }
 
             decoded += sourceDecoded;
-            output.WriteLine($"{name} ({file.TransferSyntax.Name}): {mutations} mutations, {sourceDecoded} decoded, {clock.Elapsed.TotalSeconds:F1} s, at most {largestManaged / 1024} KiB managed and {largestResident / 1024} KiB resident growth per mutation (budget {budget / 1024} KiB)");
+            output.WriteLine($"{name} ({file.TransferSyntax.Name}): {mutations} mutations, {sourceDecoded} decoded, {clock.Elapsed.TotalSeconds:F1} s (slowest: mutation {slowest.Mutation}, {slowest.Seconds:F2} s), at most {largestManaged / 1024} KiB managed and {largestResident / 1024} KiB resident growth per mutation (budget {budget / 1024} KiB)");
         }
 
         return (tried, decoded, failures, missing);
+    }
+
+    /// <summary>
+    /// The structure around the frames mutated instead (multi-frame files: Basic and Extended Offset Table entries,
+    /// fragments dropped, repeated or split, Number of Frames): opening and reading every frame gives pixels or the
+    /// typed error, and what is allocated stays bounded by the pixel data, not by a claimed frame count.
+    /// </summary>
+    [SkippableFact]
+    public void Mutated_offset_tables_fragments_and_frame_counts_open_and_read_or_raise_the_typed_error()
+    {
+        var folder = TestSupport.TestEnvironment.RequireDicomCorpus();
+        var failures = new List<string>();
+        var tried = 0;
+        var read = 0;
+        string[] sources = ["examples_ybr_color.dcm", "rtdose_rle.dcm", "SC_rgb_rle_16bit_2frame.dcm"];
+        for (var s = 0; s < sources.Length; s++)
+        {
+            var file = DicomFile.Open(Path.Combine(folder, sources[s]));
+            var pixelData = (DicomFragmentSequence)file.Dataset[DicomTags.PixelData]!;
+            var fragments = pixelData.Fragments.Skip(1).Select(f => f.GetBytes().ToArray()).ToList();
+            var frames = DicomPixelData.Open(file).FrameCount;
+            var positions = new List<uint>();
+            var position = 0u;
+            foreach (var fragment in fragments)
+            {
+                positions.Add(position);
+                position += 8 + (uint)fragment.Length;
+            }
+
+            var random = new Random(Seed + 100 + s);
+            for (var i = 0; i < 300 * Rounds; i++)
+            {
+                tried++;
+                var name = $"{sources[s]} structure mutation {i}";
+                var (dataset, compressedBytes) = MutateStructure(file.Dataset, fragments, positions, frames, random);
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                try
+                {
+                    var pixels = DicomPixelData.Open(new DicomFile(dataset, file.TransferSyntax));
+                    var values = new long[pixels.SampleCount];
+                    for (var frame = 0; frame < pixels.FrameCount; frame++)
+                    {
+                        pixels.ReadStoredFrame(frame, values);
+                    }
+
+                    read++;
+                }
+                catch (DicomPixelDataException)
+                {
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"{name}: {e.GetType().Name}: {e.Message}");
+                }
+
+                // every frame decoded once and the index: bounded by the data and the true frames, not a claimed count
+                var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (allocated > (16L * 1024 * 1024) + (64L * compressedBytes) + (frames * 2L * 1024 * 1024))
+                {
+                    failures.Add($"{name}: allocated {allocated} bytes");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {tried} mutations failed:{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(20))}");
+        Assert.True(read > 0 && read < tried, $"{read} of {tried} mutated files read whole");
+    }
+
+    /// <summary>One structural edit of a multi-frame file's encapsulated pixel data; returns the dataset and its compressed bytes.</summary>
+    private static (DicomDataset Dataset, long Bytes) MutateStructure(DicomDataset source, List<byte[]> fragments, List<uint> positions, int frames, Random random)
+    {
+        var items = new List<byte[]>(fragments);
+        var table = new List<uint>(positions.Count == items.Count && items.Count == frames ? positions : []);
+        var dataset = source.Clone();
+        dataset.Remove(DicomTags.PixelData);
+        switch (random.Next(7))
+        {
+            case 0 when table.Count > 0: // a Basic Offset Table entry moved
+                table[random.Next(table.Count)] = random.Next(2) == 0 ? (uint)random.Next() : table[random.Next(table.Count)] + (uint)random.Next(-8, 9);
+                break;
+            case 1: // a table with entries missing or extra
+                table = [.. positions.Take(random.Next(positions.Count + 2)), .. Enumerable.Repeat((uint)random.Next(), random.Next(3))];
+                break;
+            case 2: // a fragment dropped
+                items.RemoveAt(random.Next(items.Count));
+                break;
+            case 3: // a fragment repeated
+                var repeated = random.Next(items.Count);
+                items.Insert(repeated, items[repeated]);
+                break;
+            case 4: // a fragment split in two
+                var split = random.Next(items.Count);
+                var at = random.Next(1, Math.Max(2, items[split].Length));
+                var whole = items[split];
+                items[split] = whole[..Math.Min(at, whole.Length)];
+                items.Insert(split + 1, whole[Math.Min(at, whole.Length)..]);
+                break;
+            case 5: // an Extended Offset Table with random entries
+                var extended = new byte[8 * random.Next(1, frames + 2)];
+                random.NextBytes(extended);
+                for (var e = 0; e < extended.Length / 8; e++)
+                {
+                    if (random.Next(2) == 0 && e < positions.Count)
+                    {
+                        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(extended.AsSpan(e * 8), positions[e]);
+                    }
+                }
+
+                dataset.Add(new DicomValueElement(DicomTags.ExtendedOffsetTable, DicomVR.OV, extended));
+                break;
+            default: // Number of Frames from 0 to far beyond the fragments
+                var count = random.Next(4) switch { 0 => 0, 1 => random.Next(1, 2 * frames), 2 => int.MaxValue, _ => random.Next() };
+                dataset.SetString(DicomTags.NumberOfFrames, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
+
+        var sequence = new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB);
+        var offsets = new byte[table.Count * 4];
+        for (var t = 0; t < table.Count; t++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(offsets.AsSpan(t * 4), table[t]);
+        }
+
+        sequence.Fragments.Add(new DicomFragment(offsets));
+        foreach (var item in items)
+        {
+            sequence.Fragments.Add(new DicomFragment(item.Length % 2 == 0 ? item : [.. item, 0]));
+        }
+
+        dataset.Add(sequence);
+        return (dataset, items.Sum(f => (long)f.Length));
     }
 
     /// <summary>One to four edits: bit flips, bytes set to 0x00/0xFF/random, truncation, a range deleted or repeated; headers (the first 64 bytes) get half of them.</summary>

@@ -256,6 +256,60 @@ public sealed class NativeFrameTests
         Assert.Throws<ArgumentException>(() => pixels.ReadModalityFrame(0, Span<float>.Empty));
     }
 
+    [Fact]
+    public void A_number_of_frames_the_pixel_data_cannot_hold_is_refused_before_anything_is_sized_by_it()
+    {
+        // four 2×2 8-bit frames in 16 bytes; the third frame starts at byte 8, the fifth would at 16
+        var dataset = TestImages.Image(2, 2, 8, 8, signed: false, new byte[16], frames: 4);
+        Assert.Equal(4, TestImages.Open(dataset).FrameCount);
+        dataset.SetString(DicomTags.NumberOfFrames, "2000000000");
+        var error = Assert.Throws<DicomPixelDataException>(() => TestImages.Open(dataset));
+        Assert.Contains("Number of Frames is 2000000000", error.Message, StringComparison.Ordinal);
+
+        // 1-bit frames start mid-byte: 3×3 frames, the second at bit 9 of a 2-byte value
+        var bits = TestImages.Image(3, 3, 1, 1, signed: false, new byte[2], frames: 2);
+        Assert.Equal(2, TestImages.Open(bits).FrameCount);
+        bits.SetString(DicomTags.NumberOfFrames, "3");
+        Assert.Throws<DicomPixelDataException>(() => TestImages.Open(bits));
+    }
+
+    [Fact]
+    public void Voi_windows_come_from_the_frame_then_the_shared_functional_group_then_the_top_level_and_apply_to_modality_values()
+    {
+        // stored 0 and 100 with slope 2 intercept -100: modality -100 and 100
+        var dataset = TestImages.Image(1, 2, 16, 16, signed: false, TestImages.Words(0, 100, 0, 100, 0, 100), frames: 3);
+        dataset.SetString(DicomTags.RescaleSlope, "2");
+        dataset.SetString(DicomTags.RescaleIntercept, "-100");
+        dataset.SetString(DicomTags.WindowCenter, "1000");
+        dataset.SetString(DicomTags.WindowWidth, "10");
+        var shared = FrameVoi("0", "201", "LINEAR_EXACT");
+        var frame1 = FrameVoi("100", "2", "LINEAR");
+        dataset.Add(new DicomSequence(DicomTags.SharedFunctionalGroupsSequence, new DicomDataset(shared)));
+        dataset.Add(new DicomSequence(DicomTags.PerFrameFunctionalGroupsSequence, new DicomDataset(), new DicomDataset(frame1), new DicomDataset()));
+        var pixels = TestImages.Open(dataset);
+
+        Assert.Equal(new DicomVoiWindow(0, 201, DicomVoiFunction.LinearExact), pixels.GetVoiWindow(0));
+        Assert.Equal(new DicomVoiWindow(100, 2), pixels.GetVoiWindow(1));
+        Assert.Equal(new byte[] { 1, 1, 1, 254, 254, 254 }, TestImages.Rgb(pixels, 0)); // -100 and 100 just inside the exact window
+        Assert.Equal(new byte[] { 0, 0, 0, 255, 255, 255 }, TestImages.Rgb(pixels, 1)); // below 99, above 100
+
+        dataset.Remove(DicomTags.SharedFunctionalGroupsSequence);
+        dataset.Remove(DicomTags.PerFrameFunctionalGroupsSequence);
+        var topLevel = TestImages.Open(dataset);
+        Assert.Equal(new DicomVoiWindow(1000, 10), topLevel.GetVoiWindow(2));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0 }, TestImages.Rgb(topLevel, 2));
+        Assert.Equal(new byte[] { 0, 0, 0, 255, 255, 255 }, TestImages.Rgb(topLevel, 2, new DicomVoiWindow(0, 200))); // the caller's window wins
+    }
+
+    private static DicomSequence FrameVoi(string center, string width, string function)
+    {
+        var item = new DicomDataset();
+        item.SetString(DicomTags.WindowCenter, center);
+        item.SetString(DicomTags.WindowWidth, width);
+        item.SetString(DicomTags.VOILUTFunction, function);
+        return new DicomSequence(DicomTags.FrameVOILUTSequence, item);
+    }
+
     private static DicomSequence Transformation(string slope, string intercept)
     {
         var item = new DicomDataset();
