@@ -68,6 +68,20 @@ internal static class OutboxSql
     /// <summary>One row of the trace-to-dataset index (<c>@ds</c>, <c>@seq</c>).</summary>
     public const string InsertTraceDataset = "INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq)";
 
+    /// <summary>
+    /// <paramref name="rows"/> rows of the trace-to-dataset index in one statement (<c>@ds0</c>, <c>@seq0</c>, <c>@ds1</c>, …).
+    /// </summary>
+    public static string InsertTraceDatasets(int rows)
+    {
+        var sql = new StringBuilder("INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES ");
+        for (var k = 0; k < rows; k++)
+        {
+            sql.Append(k == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@ds{k}, @seq{k})");
+        }
+
+        return sql.ToString();
+    }
+
     /// <summary>Puts failed traces back to waiting.</summary>
     public static readonly string RetryFailed =
         $"UPDATE traces SET status = {Waiting}, message = NULL, batch_id = NULL, leaf_index = NULL, proof = NULL WHERE status = {Failed}";

@@ -10,7 +10,12 @@ namespace ImagingRepo.Tracing.Outbox;
 internal sealed class WriteContext(DbConnection connection, DbTransaction transaction) : IDisposable
 {
     private DbCommand? _insert;
+    // Few enough parameters that binding them by name (a linear scan in SQLite) stays cheap.
+    private const int DatasetRowsPerInsert = 16;
+
+    private readonly List<(string DatasetId, long Seq)> _datasetRows = [];
     private DbCommand? _insertDataset;
+    private DbCommand? _insertDatasetRows;
     private DbCommand? _existing;
 
     public DbCommand Command(string sql)
@@ -66,9 +71,8 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
             p[5].Value = op.RecordedAt;
             if (await InsertTraceRowAsync(_insert).ConfigureAwait(false) is { } seq)
             {
-                // The dataset index is written in the same transaction as the trace: both or neither.
-                _insertDataset ??= await OutboxSchema.PrepareDatasetInsertAsync(this).ConfigureAwait(false);
-                await OutboxSchema.InsertDatasetsAsync(_insertDataset, seq, op.Trace).ConfigureAwait(false);
+                // The dataset index is written in the same transaction as the trace (below): both or neither.
+                foreach (var datasetId in op.Trace.ReferencedDatasetIds.Distinct(StringComparer.Ordinal)) _datasetRows.Add((datasetId, seq));
                 continue;
             }
 
@@ -85,6 +89,52 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
                 op.Result = new DuplicateTraceException($"trace {op.Trace.Id} is already recorded with different content");
             }
         }
+
+        await InsertDatasetRowsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the run's trace-to-dataset rows, <see cref="DatasetRowsPerInsert"/> to a statement while that many are left,
+    /// then one at a time: a statement per row cost as much again as the trace insert itself.
+    /// </summary>
+    private async Task InsertDatasetRowsAsync()
+    {
+        var i = 0;
+        for (; _datasetRows.Count - i >= DatasetRowsPerInsert; i += DatasetRowsPerInsert)
+        {
+            _insertDatasetRows ??= await PrepareDatasetRowsInsertAsync().ConfigureAwait(false);
+            var p = _insertDatasetRows.Parameters;
+            for (var k = 0; k < DatasetRowsPerInsert; k++)
+            {
+                p[2 * k].Value = _datasetRows[i + k].DatasetId;
+                p[(2 * k) + 1].Value = _datasetRows[i + k].Seq;
+            }
+
+            await _insertDatasetRows.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        for (; i < _datasetRows.Count; i++)
+        {
+            _insertDataset ??= await OutboxSchema.PrepareDatasetInsertAsync(this).ConfigureAwait(false);
+            _insertDataset.Parameters[0].Value = _datasetRows[i].DatasetId;
+            _insertDataset.Parameters[1].Value = _datasetRows[i].Seq;
+            await _insertDataset.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        _datasetRows.Clear();
+    }
+
+    private async Task<DbCommand> PrepareDatasetRowsInsertAsync()
+    {
+        var command = Command(OutboxSql.InsertTraceDatasets(DatasetRowsPerInsert));
+        for (var k = 0; k < DatasetRowsPerInsert; k++)
+        {
+            Add(command, "@ds" + k.ToString(CultureInfo.InvariantCulture), "");
+            Add(command, "@seq" + k.ToString(CultureInfo.InvariantCulture), 0L);
+        }
+
+        await command.PrepareAsync().ConfigureAwait(false);
+        return command;
     }
 
     /// <summary>Runs the prepared trace insert; the new row's sequence number, or null when the id was stored already.</summary>
@@ -117,6 +167,7 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
     {
         _insert?.Dispose();
         _insertDataset?.Dispose();
+        _insertDatasetRows?.Dispose();
         _existing?.Dispose();
     }
 }

@@ -12,7 +12,7 @@ internal static class DatasetQueryChecks
     /// <summary>Dataset ids that differ only where a LIKE pattern would not see a difference.</summary>
     public static readonly string[] Ids = ["a_b", "aXb", "a%b", "ab", "a%", "a", @"a\b", "a|b", "100%_done"];
 
-    /// <summary>Records one CREATE_DATASET per id, plus USE_DATASETS traces naming several ids (one twice).</summary>
+    /// <summary>Records one CREATE_DATASET per id, USE_DATASETS traces naming several ids (one twice), then 40 CREATE_DATASET at once.</summary>
     public static async Task<Dictionary<string, List<Guid>>> RecordAsync(TraceOutbox outbox)
     {
         var expected = Ids.ToDictionary(id => id, _ => new List<Guid>(), StringComparer.Ordinal);
@@ -28,6 +28,11 @@ internal static class DatasetQueryChecks
             await outbox.RecordAsync(use);
             foreach (var id in use.ReferencedDatasetIds.Distinct(StringComparer.Ordinal)) expected[id].Add(use.Id);
         }
+
+        // Many at once, so that they share commits and their index rows are written several to a statement.
+        var many = Enumerable.Range(0, 40).Select(k => TestTraces.Create(Ids[k % Ids.Length])).ToList();
+        await Task.WhenAll(many.Select(trace => outbox.RecordAsync(trace)));
+        foreach (var trace in many) expected[trace.DatasetId].Add(trace.Id);
 
         return expected;
     }
