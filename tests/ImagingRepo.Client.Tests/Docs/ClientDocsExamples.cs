@@ -1,10 +1,13 @@
 using ImagingRepo.Client.Datasets;
 using ImagingRepo.Client.Datasets.InSitu;
 using ImagingRepo.Client.Identity;
+using ImagingRepo.Client.Storage;
+using ImagingRepo.Client.Upload;
 using ImagingRepo.Client.Tests.Datasets;
 using ImagingRepo.Client.Tests.DicomWeb;
 using ImagingRepo.Client.Tests.Identity;
 using ImagingRepo.Client.Tests.Support;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 using ImagingRepo.TestSupport;
 using ImagingRepo.Tracing.Hashing;
 using ImagingRepo.Tracing.Model;
@@ -145,6 +148,32 @@ public sealed class ClientDocsExamples(ReferenceService service) : IDisposable
 
         Assert.Equal(3, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
+
+    [Fact]
+    public async Task Upload_deidentifies_into_the_lake()
+    {
+        var exportFolder = Directory.CreateDirectory(Path.Combine(_temp.FullName, "export")).FullName;
+        for (var i = 0; i < 3; i++)
+        {
+            var dicom = Dicom.DicomFile.FromBytes(MinimalDicomFile.Create("PAT-1", "DOE^JANE", "1.2.3", "1.2.3.4", MinimalDicomFile.NewUid()));
+            dicom.Dataset.SetString(Dicom.DicomTags.BurnedInAnnotation, "NO");
+            dicom.Save(Path.Combine(exportFolder, $"{i}.dcm"));
+        }
+
+        var keyPath = Path.Combine(_temp.FullName, "deid.key");
+        await File.WriteAllTextAsync(keyPath, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        IDataLakeStorage lake = new LocalFolderDataLakeStorage(Path.Combine(_temp.FullName, "lake"));
+        var progress = new SynchronousProgress<DeidentifyingUploadProgress>(_ => { });
+
+        // --- docs: upload ---
+        var uploader = new DeidentifyingUploader(lake, new DeidentifyingUploadOptions { BatchFiles = 200, MaxConcurrency = 8 });
+        var report = await uploader.UploadAsync([exportFolder], "site-7/", DeidentificationKey.FromFile(keyPath), progress);
+        // report: Deidentified, Quarantined, Ignored, DeidentificationFailures, Uploads (per file: key, outcome, SHA-256, reason)
+        // --- end ---
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(3, report.Uploaded);
+    }
 }
 
 /// <summary>Each C# block of docs/client.md is the region of <see cref="ClientDocsExamples"/> with its name.</summary>
@@ -154,6 +183,7 @@ public sealed class ClientDocsPageTests
     [InlineData("app")]
     [InlineData("notebook")]
     [InlineData("job")]
+    [InlineData("upload")]
     public void The_page_shows_the_code_the_examples_run(string name)
     {
         var page = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "docs", "client.md")).ReplaceLineEndings("\n");
