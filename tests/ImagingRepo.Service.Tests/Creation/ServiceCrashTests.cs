@@ -31,8 +31,9 @@ public sealed class ServiceCrashTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
+        // 64 KiB instances (about 230 MB): hashing them outlasts the polling even on an idle machine, so each kill lands mid-creation.
         (_studies, _, _) = await CreationRatioBenchmark.WriteLakeAsync(LakePath,
-            new CreationRatioOptions { WorkFolder = _work, Studies = Studies, SeriesPerStudy = 3, InstancesPerSeries = 4, PixelBytes = 8 * 1024 }, default);
+            new CreationRatioOptions { WorkFolder = _work, Studies = Studies, SeriesPerStudy = 3, InstancesPerSeries = 4, PixelBytes = 64 * 1024 }, default);
     }
 
     public Task DisposeAsync()
