@@ -51,7 +51,8 @@ internal sealed class ProjectService(Database database, ProjectRepository projec
         var shortDescription = InputRules.Required(body.ShortDescription, "shortDescription", DatasetCreationRequestReader.MaxFreeText, 0);
         var externalUrl = InputRules.Url(body.ExternalUrl, "externalUrl", 256, allowEmpty: true);
         var logoUrl = InputRules.Url(body.LogoUrl, "logoUrl", 256, allowEmpty: true);
-        var config = ReadConfig(body.ProjectConfig ?? throw ServiceProblemException.Invalid("'projectConfig' is required."));
+        // The spec leaves projectConfig optional: a new project starts without defaults, a replaced one keeps its own.
+        var config = body.ProjectConfig is { } configBody ? ReadConfig(configBody) : null;
         return database.InTransactionAsync(async session =>
         {
             var existing = await projects.GetAsync(session, code, cancellationToken).ConfigureAwait(false);
@@ -63,7 +64,7 @@ internal sealed class ProjectService(Database database, ProjectRepository projec
                 ShortDescription = shortDescription,
                 ExternalUrl = externalUrl,
                 LogoUrl = logoUrl,
-                Config = config,
+                Config = config ?? existing?.Config ?? new(),
             }, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }

@@ -51,6 +51,34 @@ public sealed class HostingTests(DevelopmentServiceFixture fixture) : IClassFixt
     }
 
     [SkippableFact]
+    public async Task A_project_put_without_its_settings_starts_without_defaults_and_a_replacement_keeps_them()
+    {
+        fixture.Require();
+        using var admin = fixture.Client("settings-admin", "admin_projects");
+        var bare = new System.Text.Json.Nodes.JsonObject { ["name"] = "No settings", ["shortDescription"] = "" };
+        await admin.SendJsonAsync(HttpMethod.Put, "api/projects/BARE", bare.ToJsonString()).ExpectAsync(HttpStatusCode.Created);
+        var config = await admin.GetJsonAsync("api/projects/BARE/config");
+        var contact = config.GetProperty("defaultContactInfo");
+        Assert.True(contact.ValueKind == System.Text.Json.JsonValueKind.Null || contact.GetString() == "", contact.ToString());
+
+        var settings = new System.Text.Json.Nodes.JsonObject { ["defaultContactInfo"] = "contact@bare.example" };
+        var withSettings = new System.Text.Json.Nodes.JsonObject { ["name"] = "No settings", ["shortDescription"] = "", ["projectConfig"] = settings };
+        using (var replaced = await admin.SendJsonAsync(HttpMethod.Put, "api/projects/BARE", withSettings.ToJsonString()))
+        {
+            Assert.True(replaced.IsSuccessStatusCode, await replaced.Content.ReadAsStringAsync());
+        }
+
+        bare["name"] = "Renamed, settings kept";
+        using (var renamed = await admin.SendJsonAsync(HttpMethod.Put, "api/projects/BARE", bare.ToJsonString()))
+        {
+            Assert.True(renamed.IsSuccessStatusCode, await renamed.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal("contact@bare.example", (await admin.GetJsonAsync("api/projects/BARE/config")).GetProperty("defaultContactInfo").GetString());
+        Assert.Equal("Renamed, settings kept", (await admin.GetJsonAsync("api/projects/BARE")).GetProperty("name").GetString());
+    }
+
+    [SkippableFact]
     public async Task A_browser_on_the_configured_origin_may_call_the_api_and_others_may_not()
     {
         fixture.Require();
