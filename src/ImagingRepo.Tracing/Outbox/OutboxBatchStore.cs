@@ -30,17 +30,26 @@ internal sealed class OutboxBatchStore(GroupCommitWriter writer, Func<Cancellati
         }
     }
 
-    /// <summary>Moves up to <paramref name="maxCount"/> waiting traces into a new batch with their proofs; null when none waits.</summary>
+    /// <summary>
+    /// Moves up to <paramref name="maxCount"/> waiting traces into a new batch with their proofs, and adds them to the
+    /// trace-to-dataset index in the same transaction; null when none waits. Indexing here rather than at recording keeps
+    /// the index pages out of each recording commit: a batch writes the rows of hundreds of traces in key order, where
+    /// each small group commit would touch a page per dataset. Until then the waiting traces are found beside the index
+    /// (<see cref="OutboxSql.BuildListQuery"/>).
+    /// </summary>
     public Task<long?> CreateBatchAsync(int maxCount, CancellationToken cancellationToken) =>
         writer.EnqueueAsync(async ctx =>
         {
-            var rows = new List<(long Seq, byte[] Leaf)>();
+            var rows = new List<(long Seq, byte[] Leaf, byte[] Json)>();
             using (var select = ctx.Command(OutboxSql.SelectWaitingLeaves + maxCount.ToString(CultureInfo.InvariantCulture)))
             {
                 var reader = await select.ExecuteReaderAsync().ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    while (await reader.ReadAsync().ConfigureAwait(false)) rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1)));
+                    while (await reader.ReadAsync().ConfigureAwait(false))
+                    {
+                        rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
+                    }
                 }
             }
 
@@ -68,6 +77,7 @@ internal sealed class OutboxBatchStore(GroupCommitWriter writer, Func<Cancellati
                 await update.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
 
+            await ctx.IndexDatasetsAsync(rows.Select(r => (r.Seq, TraceSerializer.Deserialize(r.Json)))).ConfigureAwait(false);
             return batchId;
         }, cancellationToken);
 

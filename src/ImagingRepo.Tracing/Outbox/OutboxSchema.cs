@@ -7,6 +7,8 @@ namespace ImagingRepo.Tracing.Outbox;
 /// <summary>
 /// Creates the outbox schema and brings databases written by earlier versions up to date, and keeps the
 /// trace-to-dataset index (<c>trace_datasets</c>: one row per trace and distinct dataset id) that queries by dataset use.
+/// A trace joins the index with its batch (<see cref="OutboxBatchStore.CreateBatchAsync"/>); databases written by
+/// versions that indexed at recording hold rows for waiting traces too, which the queries allow for.
 /// </summary>
 internal static class OutboxSchema
 {

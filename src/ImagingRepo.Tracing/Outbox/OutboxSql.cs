@@ -65,8 +65,11 @@ internal static class OutboxSql
     /// </summary>
     public static readonly string InsertTrace = InsertTraceWithoutReturning + " RETURNING seq";
 
-    /// <summary>One row of the trace-to-dataset index (<c>@ds</c>, <c>@seq</c>).</summary>
-    public const string InsertTraceDataset = "INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq)";
+    /// <summary>
+    /// One row of the trace-to-dataset index (<c>@ds</c>, <c>@seq</c>), unless it is there already: a trace put back to
+    /// waiting is indexed again when it joins its next batch.
+    /// </summary>
+    public const string InsertTraceDataset = "INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq) ON CONFLICT DO NOTHING";
 
     /// <summary>
     /// <paramref name="rows"/> rows of the trace-to-dataset index in one statement (<c>@ds0</c>, <c>@seq0</c>, <c>@ds1</c>, …).
@@ -79,7 +82,7 @@ internal static class OutboxSql
             sql.Append(k == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@ds{k}, @seq{k})");
         }
 
-        return sql.ToString();
+        return sql.Append(" ON CONFLICT DO NOTHING").ToString();
     }
 
     /// <summary>Puts failed traces back to waiting.</summary>
@@ -89,8 +92,8 @@ internal static class OutboxSql
     /// <summary>How many traces wait, and since when.</summary>
     public static readonly string CountWaiting = $"SELECT COUNT(*), MIN(recorded_ms) FROM traces WHERE status = {Waiting}";
 
-    /// <summary>The oldest waiting traces' sequence numbers and leaves (append the limit).</summary>
-    public static readonly string SelectWaitingLeaves = $"SELECT seq, leaf FROM traces WHERE status = {Waiting} ORDER BY seq LIMIT ";
+    /// <summary>The oldest waiting traces' sequence numbers, leaves and canonical JSON (append the limit).</summary>
+    public static readonly string SelectWaitingLeaves = $"SELECT seq, leaf, json FROM traces WHERE status = {Waiting} ORDER BY seq LIMIT ";
 
     /// <summary>A new open batch (<c>@root</c>, <c>@count</c>, <c>@now</c>); returns its id.</summary>
     public static readonly string InsertBatch =
@@ -123,39 +126,56 @@ internal static class OutboxSql
     /// <summary>Marks a batch's traces failed with the ledger's message.</summary>
     public static readonly string MarkTracesFailed = $"UPDATE traces SET status = {Failed}, message = @message WHERE batch_id = @id";
 
-    /// <summary>The SQL and parameters of <see cref="TraceOutbox.ListAsync"/> (the tests look at its query plan).</summary>
+    /// <summary>
+    /// The SQL and parameters of <see cref="TraceOutbox.ListAsync"/> (the tests look at its query plan). A query by dataset
+    /// reads the index for the traces in batches and the waiting traces beside it, in one statement and so one snapshot:
+    /// a trace is indexed in the transaction that moves it into a batch, so it is in exactly one of the two (or, put
+    /// back to waiting after a failure, in both: the caller drops the second row). The waiting side is found through
+    /// <c>traces_status</c> and matched on the '|'-joined column, which cannot tell "a|b" from "a", "b" and, in SQLite,
+    /// ignores ASCII case: the caller checks each row's dataset ids and asks again after the last row when that left
+    /// the page short.
+    /// </summary>
     public static (string Sql, List<(string Name, object Value)> Parameters) BuildListQuery(TraceListQuery query)
     {
         var parameters = new List<(string Name, object Value)> { ("@after", query.AfterSequence) };
-        StringBuilder sql;
-        if (query.DatasetId is { } dataset)
-        {
-            // Driven by the (dataset_id, trace_seq) primary key: the rows of one dataset, already in recording order.
-            sql = new StringBuilder(SelectColumns)
-                .Append(" FROM trace_datasets d JOIN traces t ON t.seq = d.trace_seq LEFT JOIN batches b ON b.id = t.batch_id")
-                .Append(" WHERE d.dataset_id = @dataset AND d.trace_seq > @after");
-            parameters.Add(("@dataset", dataset));
-        }
-        else
-        {
-            sql = new StringBuilder(SelectRecords).Append(" WHERE t.seq > @after");
-        }
-
+        var filters = new StringBuilder();
         if (query.Status is { } status)
         {
-            sql.Append(" AND t.status = @status");
+            filters.Append(" AND t.status = @status");
             parameters.Add(("@status", (int)status));
         }
 
         if (query.Action is { } action)
         {
-            sql.Append(" AND t.action = @action");
+            filters.Append(" AND t.action = @action");
             parameters.Add(("@action", (int)action));
         }
 
-        sql.Append(query.DatasetId is null ? " ORDER BY t.seq LIMIT " : " ORDER BY d.trace_seq LIMIT ").Append(query.Limit);
-        return (sql.ToString(), parameters);
+        StringBuilder sql;
+        if (query.DatasetId is { } dataset)
+        {
+            // Driven by the (dataset_id, trace_seq) primary key: the rows of one dataset, already in recording order
+            // (d.trace_seq, not the equal t.seq, is the first column, so that the planner reads it in key order).
+            sql = new StringBuilder(SelectColumns.Replace("SELECT t.seq,", "SELECT d.trace_seq,", StringComparison.Ordinal))
+                .Append(" FROM trace_datasets d JOIN traces t ON t.seq = d.trace_seq LEFT JOIN batches b ON b.id = t.batch_id")
+                .Append(" WHERE d.dataset_id = @dataset AND d.trace_seq > @after").Append(filters)
+                .Append(" UNION ALL ").Append(SelectRecords)
+                .Append(CultureInfo.InvariantCulture, $" WHERE t.status = {Waiting} AND t.seq > @after AND t.datasets LIKE @pattern ESCAPE '\\'").Append(filters)
+                .Append(" ORDER BY 1 LIMIT ");
+            parameters.Add(("@dataset", dataset));
+            parameters.Add(("@pattern", "%|" + EscapeLike(dataset) + "|%"));
+        }
+        else
+        {
+            sql = new StringBuilder(SelectRecords).Append(" WHERE t.seq > @after").Append(filters).Append(" ORDER BY t.seq LIMIT ");
+        }
+
+        return (sql.Append(query.Limit).ToString(), parameters);
     }
+
+    /// <summary><paramref name="text"/> as a literal inside a LIKE pattern whose escape character is a backslash.</summary>
+    internal static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static string Number<T>(T value) where T : struct, Enum => Convert.ToInt32(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
 }

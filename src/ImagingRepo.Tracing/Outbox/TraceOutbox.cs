@@ -111,6 +111,36 @@ public abstract class TraceOutbox : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 10_000);
+        return query.DatasetId is null ? ReadAsync(query, cancellationToken) : ListByDatasetAsync(query, query.DatasetId, cancellationToken);
+    }
+
+    /// <summary>
+    /// A page of one dataset's traces. The query's waiting side matches on a column that can return traces of other
+    /// datasets (see <see cref="OutboxSql.BuildListQuery"/>): those rows, and the second row of a trace found on both
+    /// sides, are dropped here, and a page left short is filled by asking again after its last row.
+    /// </summary>
+    private async Task<IReadOnlyList<TraceRecord>> ListByDatasetAsync(TraceListQuery query, string datasetId, CancellationToken cancellationToken)
+    {
+        var page = new List<TraceRecord>(Math.Min(query.Limit, 1_000));
+        var after = query.AfterSequence;
+        while (true)
+        {
+            var wanted = query.Limit - page.Count;
+            var rows = await ReadAsync(query with { AfterSequence = after, Limit = wanted }, cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                // Rows come in sequence order, so the two rows of one trace are neighbours.
+                if (page.Count > 0 && page[^1].Sequence == row.Sequence) continue;
+                if (row.Trace.ReferencedDatasetIds.Contains(datasetId, StringComparer.Ordinal)) page.Add(row);
+            }
+
+            if (rows.Count < wanted || page.Count == query.Limit) return page;
+            after = rows[^1].Sequence;
+        }
+    }
+
+    private Task<IReadOnlyList<TraceRecord>> ReadAsync(TraceListQuery query, CancellationToken cancellationToken)
+    {
         var (sql, parameters) = OutboxSql.BuildListQuery(query);
         return _reader.ReadAsync(sql, parameters, cancellationToken);
     }

@@ -42,7 +42,10 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
         return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Stores a run of traces with their dataset index rows; a stored id with other content fails that caller only.</summary>
+    /// <summary>
+    /// Stores a run of traces; a stored id with other content fails that caller only. Their dataset index rows are written
+    /// later, when the dispatcher moves them into a batch (<see cref="IndexDatasetsAsync"/>).
+    /// </summary>
     public async Task InsertAsync(List<RecordOp> run)
     {
         if (_insert is null)
@@ -69,12 +72,7 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
             p[3].Value = op.Json;
             p[4].Value = op.Leaf;
             p[5].Value = op.RecordedAt;
-            if (await InsertTraceRowAsync(_insert).ConfigureAwait(false) is { } seq)
-            {
-                // The dataset index is written in the same transaction as the trace (below): both or neither.
-                foreach (var datasetId in op.Trace.ReferencedDatasetIds.Distinct(StringComparer.Ordinal)) _datasetRows.Add((datasetId, seq));
-                continue;
-            }
+            if (await InsertTraceRowAsync(_insert).ConfigureAwait(false) is not null) continue;
 
             // Already stored: fine when the content is identical (a retried call), an error for that caller otherwise.
             if (_existing is null)
@@ -89,16 +87,22 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
                 op.Result = new DuplicateTraceException($"trace {op.Trace.Id} is already recorded with different content");
             }
         }
-
-        await InsertDatasetRowsAsync().ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Writes the run's trace-to-dataset rows, <see cref="DatasetRowsPerInsert"/> to a statement while that many are left,
-    /// then one at a time: a statement per row cost as much again as the trace insert itself.
+    /// Adds the trace-to-dataset index rows of <paramref name="traces"/> (each distinct dataset id of a trace once; rows
+    /// already there are kept). The rows are written in key order, so that they land on few index pages, and
+    /// <see cref="DatasetRowsPerInsert"/> to a statement while that many are left: a statement per row costs as much
+    /// again as the trace insert itself.
     /// </summary>
-    private async Task InsertDatasetRowsAsync()
+    public async Task IndexDatasetsAsync(IEnumerable<(long Seq, Trace Trace)> traces)
     {
+        foreach (var (seq, trace) in traces)
+        {
+            foreach (var datasetId in trace.ReferencedDatasetIds.Distinct(StringComparer.Ordinal)) _datasetRows.Add((datasetId, seq));
+        }
+
+        _datasetRows.Sort(static (a, b) => string.CompareOrdinal(a.DatasetId, b.DatasetId) is var c && c != 0 ? c : a.Seq.CompareTo(b.Seq));
         var i = 0;
         for (; _datasetRows.Count - i >= DatasetRowsPerInsert; i += DatasetRowsPerInsert)
         {

@@ -100,6 +100,16 @@ public sealed class PostgresOutboxTests : IClassFixture<PostgresServer>, IDispos
     }
 
     [SkippableFact]
+    public async Task Queries_by_dataset_stay_exact_while_traces_move_into_batches_and_back()
+    {
+        _postgres.Require();
+        var connectionString = await FreshSchemaAsync();
+        await using var outbox = await PostgresTraceOutbox.OpenAsync(connectionString, new TraceOutboxOptions { Pseudonymizer = TestTraces.Pseudonymizer });
+        var expected = await DatasetQueryChecks.RecordAsync(outbox);
+        await DatasetQueryChecks.AssertExactWhileBatchingAsync(outbox, expected);
+    }
+
+    [SkippableFact]
     public async Task A_query_by_dataset_is_a_lookup_in_the_dataset_index()
     {
         _postgres.Require();

@@ -131,11 +131,19 @@ public sealed class SqliteOutboxTests : IDisposable
         await DatasetQueryChecks.AssertExactAsync(outbox, expected);
     }
 
+    [Fact]
+    public async Task Queries_by_dataset_stay_exact_while_traces_move_into_batches_and_back()
+    {
+        await using var outbox = await OpenAsync();
+        var expected = await DatasetQueryChecks.RecordAsync(outbox);
+        await DatasetQueryChecks.AssertExactWhileBatchingAsync(outbox, expected);
+    }
+
     [Theory]
     [InlineData(null, null)]
     [InlineData(TraceStatus.Waiting, null)]
     [InlineData(TraceStatus.Anchored, TraceUserAction.UseDatasets)]
-    public async Task A_query_by_dataset_is_a_lookup_in_the_dataset_index(TraceStatus? status, TraceUserAction? action)
+    public async Task A_query_by_dataset_is_a_lookup_in_the_dataset_and_status_indexes(TraceStatus? status, TraceUserAction? action)
     {
         await using (var outbox = await OpenAsync())
         {
@@ -154,11 +162,14 @@ public sealed class SqliteOutboxTests : IDisposable
             while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
         }
 
+        // The traces in batches through the index, the waiting ones through the status index, merged in sequence order.
         var text = string.Join("\n", plan);
-        Assert.StartsWith("SEARCH d USING PRIMARY KEY (dataset_id=? AND trace_seq>?)", plan[0], StringComparison.Ordinal);
-        Assert.Contains("SEARCH t USING INTEGER PRIMARY KEY (rowid=?)", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("SCAN", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("TEMP B-TREE", text, StringComparison.Ordinal); // the order comes from the index
+        Assert.True(plan[0] == "MERGE (UNION ALL)", text);
+        Assert.True(text.Contains("SEARCH d USING PRIMARY KEY (dataset_id=? AND trace_seq>?)", StringComparison.Ordinal), text);
+        Assert.True(text.Contains("SEARCH t USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), text);
+        Assert.True(text.Contains("SEARCH t USING INDEX traces_status (status=? AND seq>?)", StringComparison.Ordinal), text);
+        Assert.False(text.Contains("SCAN", StringComparison.Ordinal), text);
+        Assert.False(text.Contains("TEMP B-TREE", StringComparison.Ordinal), text); // the order comes from the indexes
     }
 
     [Fact]
