@@ -1,4 +1,4 @@
-// ImagingRepo Quickstart: the main job of a hospital-to-research flow on embedded defaults, no server needed.
+// ImagingRepo Quickstart: the main job of a hospital-to-research flow on embedded defaults, no server to install.
 //
 //   1. a hospital's study (synthetic, with identifying data planted) is de-identified into the local data lake;
 //   2. the de-identified study becomes a dataset (a folder linking to the lake) and its hash tree is computed;
@@ -7,7 +7,10 @@
 //   4. an in-situ batch job over the dataset is rendered as hardened Kubernetes YAML and checked against the
 //      platform policies (rendered, not submitted);
 //   5. a small ONNX model (shipped in the sample, see Models/make_model.py) runs on the CPU over the de-identified
-//      dataset and writes a DICOM Segmentation per series with the model's provenance, as an in-situ job would.
+//      dataset and writes a DICOM Segmentation per series with the model's provenance, as an in-situ job would;
+//   6. the reference dataset service runs in this process on loopback (SQLite, the same data lake, development sign-in)
+//      and the Client creates the dataset through its CHAIMELEON API, waits for the creation, releases it, checks
+//      access and reads its CREATE_DATASET trace back from the service's tracer API.
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
@@ -44,7 +47,8 @@ folderArgument.Validators.Add(result =>
 });
 var command = new RootCommand("ImagingRepo Quickstart: de-identifies a synthetic study into a local data lake, hashes it as a dataset, " +
                               "records and verifies its CREATE_DATASET trace in a local ledger, renders a hardened Kubernetes job and runs a small " +
-                              "ONNX model on the CPU over the dataset; no server needed.");
+                              "ONNX model on the CPU over the dataset, then hosts the reference dataset service on loopback and creates the dataset " +
+                              "through the Client; no server to install.");
 command.Arguments.Add(folderArgument);
 command.SetAction((parse, _) => RunAsync(parse.GetValue(folderArgument)!));
 return await command.Parse(args).InvokeAsync();
@@ -174,12 +178,16 @@ static async Task<int> RunAsync(string folder)
 
     Console.WriteLine($"   results and {InferenceSummary.FileName} in {Path.GetRelativePath(root, Path.Combine(root, "results"))}");
 
+    // 6. The platform side: the reference dataset service in this process, on loopback, over the same data lake. Unconfigured
+    //    it signs callers in from development headers (loopback only); on a platform it takes OIDC tokens (docs/service.md).
+    var released = await ServiceStep.RunAsync(root, lake, subject);
+
     Console.WriteLine();
     Console.WriteLine("Embedded defaults used: SQLite outbox, local folder as data lake, local hash-chained ledger, manifests rendered not submitted, " +
-                      "ONNX Runtime on the CPU.");
+                      "ONNX Runtime on the CPU, the reference service on loopback with development sign-in.");
     Console.WriteLine("Done.");
     return leaked == 0 && deidentification.Deidentified == sourceFiles.Count && violations.Count == 0
-        && inference.SeriesSelected > 0 && inference.SeriesFailed == 0 ? 0 : 1;
+        && inference.SeriesSelected > 0 && inference.SeriesFailed == 0 && released ? 0 : 1;
 }
 
 static bool HasZeroedPreamble(string path)

@@ -29,9 +29,11 @@ namespace ImagingRepo.Service.Hosting;
 
 /// <summary>
 /// Builds the service: configuration and options (validated at start), storage, tracing, authentication, problem
-/// details, OpenAPI, CORS, rate limits and the endpoint groups. <c>Program</c> and the tests both start it from here.
+/// details, OpenAPI, CORS, rate limits and the endpoint groups. <c>Program</c>, the tests and an application that hosts
+/// the service in its own process (the Quickstart does) all start it from here: <see cref="Build"/>, then
+/// <see cref="InitializeAsync"/>, then <c>StartAsync</c> or <c>RunAsync</c> on the application.
 /// </summary>
-internal static partial class ServiceApplication
+public static partial class ServiceApplication
 {
     /// <summary>Where an unconfigured service listens: loopback only.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";

@@ -88,5 +88,9 @@ public sealed class QuickstartTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "results"), "SEG_*.dcm").Length);
         Assert.True(File.Exists(Path.Combine(folder, "results", "inference-summary.json")));
         Assert.DoesNotContain("not part of this release", second.Stdout, StringComparison.Ordinal);
+
+        // the reference service in process: the dataset created from the lake through the Client, released, granted, traced
+        Assert.Contains("through the Client: 1 study, 1 subject, draft False after release", second.Stdout, StringComparison.Ordinal);
+        Assert.Contains("access check for a researcher of the project: granted; the service's tracer API lists 1 CREATE_DATASET", second.Stdout, StringComparison.Ordinal);
     }
 }
