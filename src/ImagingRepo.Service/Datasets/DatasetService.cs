@@ -104,9 +104,9 @@ internal sealed partial class DatasetService(
     public Task<DatasetListWire> SearchAsync(PlatformUser user, DatasetSearch search, CancellationToken cancellationToken) =>
         database.ReadAsync(async session =>
         {
-            var (page, total) = await datasets.SearchAsync(session, search with { Visibility = DatasetPermissions.Visibility(user) }, cancellationToken)
+            var (page, total) = await datasets.SearchListAsync(session, search with { Visibility = DatasetPermissions.Visibility(user) }, cancellationToken)
                 .ConfigureAwait(false);
-            return new DatasetListWire(total, page.Count, search.Skip, search.Limit, [.. page.Select(DatasetWireMapper.ToListItem)],
+            return new DatasetListWire(total, page.Count, search.Skip, search.Limit, page,
                 user.CanCreateDatasets ? ["create"] : []);
         }, cancellationToken);
 

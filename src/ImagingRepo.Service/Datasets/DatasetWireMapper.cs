@@ -6,25 +6,6 @@ internal static class DatasetWireMapper
     /// <summary>UTC with a 'Z', as the v1 examples write times.</summary>
     public static DateTime Utc(DateTimeOffset time) => DateTime.SpecifyKind(time.UtcDateTime, DateTimeKind.Utc);
 
-    public static DatasetListItemWire ToListItem(DatasetRecord d) => new()
-    {
-        Id = d.Id,
-        Name = d.Name,
-        Version = d.Version,
-        AuthorName = d.AuthorName,
-        CreationDate = Utc(d.CreationDate),
-        Project = d.Project,
-        Draft = d.Draft,
-        Public = d.Public,
-        PublicUse = d.PublicUse,
-        Invalidated = d.Invalidated,
-        Corrupted = d.Corrupted,
-        Tags = d.Tags,
-        StudiesCount = d.StudiesCount,
-        SubjectsCount = d.SubjectsCount,
-        TimesUsed = d.TimesUsed,
-    };
-
     public static DatasetDetailsWire ToDetails(DatasetRecord d, bool showAuthorEmail, IReadOnlyList<string> editable, IReadOnlyList<string> actions)
     {
         var m = DatasetMetadata.FromJson(d.Metadata);

@@ -17,17 +17,32 @@ internal sealed class DatasetRepository
 
     private const int ColumnCount = 38;
 
+    /// <summary>What a list item shows (<see cref="MapListItem"/>): the list's search reads only these.</summary>
+    private const string ListColumns =
+        "d.id, d.name, d.version, d.author_name, d.creation_date, d.project, d.draft, d.is_public, d.public_use, d.invalidated, " +
+        "d.corrupted, d.tags, d.studies_count, d.subjects_count, d.times_used";
+
+    private const int ListColumnCount = 15;
+
+    /// <summary>The value of search_text, lowered by the database as migration 2 lowered it (and name_key, author_name_key).</summary>
+    private const string SearchTextValue =
+        "lower(@name) || '" + DatasetSearchText.Separator + "' || lower(@id) || '" + DatasetSearchText.Separator + "' || lower(@author_name)";
+
+    private const string SearchKeyValues = "lower(@name), lower(@author_name), " + SearchTextValue;
+
     public async Task InsertAsync(DbSession session, DatasetRecord dataset, CancellationToken cancellationToken)
     {
         await session.ExecuteAsync(
             "INSERT INTO datasets (id, name, version, project, subproject, previous_id, next_id, author_id, author_name, author_email, " +
             "creation_date, description, provenance, purpose, types, collection_methods, tags, license_title, license_url, pid_preferred, " +
             "pid_zenodo_doi, pid_custom, contact_info, draft, creating, is_public, public_use, invalidated, invalidation_reason, external, " +
-            "corrupted, last_integrity_check, studies_count, subjects_count, size_in_bytes, metadata, times_used, revision) VALUES (" +
+            "corrupted, last_integrity_check, studies_count, subjects_count, size_in_bytes, metadata, times_used, revision, " +
+            "name_key, author_name_key, search_text) VALUES (" +
             "@id, @name, @version, @project, @subproject, @previous_id, @next_id, @author_id, @author_name, @author_email, @creation_date, " +
             "@description, @provenance, @purpose, @types, @collection_methods, @tags, @license_title, @license_url, @pid_preferred, " +
             "@pid_zenodo_doi, @pid_custom, @contact_info, @draft, @creating, @is_public, @public_use, @invalidated, @invalidation_reason, " +
-            "@external, @corrupted, @last_integrity_check, @studies_count, @subjects_count, @size_in_bytes, @metadata, @times_used, @revision)",
+            "@external, @corrupted, @last_integrity_check, @studies_count, @subjects_count, @size_in_bytes, @metadata, @times_used, @revision, " +
+            $"{SearchKeyValues})",
             Parameters(dataset), cancellationToken).ConfigureAwait(false);
         await WriteTagsAsync(session, dataset, cancellationToken).ConfigureAwait(false);
     }
@@ -45,7 +60,8 @@ internal sealed class DatasetRepository
             "public_use = @public_use, invalidated = @invalidated, invalidation_reason = @invalidation_reason, external = @external, " +
             "corrupted = @corrupted, last_integrity_check = @last_integrity_check, studies_count = @studies_count, " +
             "subjects_count = @subjects_count, size_in_bytes = @size_in_bytes, metadata = @metadata, times_used = @times_used, " +
-            "revision = @revision WHERE id = @id",
+            "revision = @revision, name_key = lower(@name), author_name_key = lower(@author_name), " +
+            $"search_text = {SearchTextValue} WHERE id = @id",
             Parameters(dataset), cancellationToken).ConfigureAwait(false);
         await session.ExecuteAsync("DELETE FROM dataset_tags WHERE dataset_id = @id", cancellationToken, ("@id", dataset.Id)).ConfigureAwait(false);
         await WriteTagsAsync(session, dataset, cancellationToken).ConfigureAwait(false);
@@ -98,15 +114,26 @@ internal sealed class DatasetRepository
         return session.QueryAsync(sql.ToString(), r => (r.GetString(0), r.GetString(1), r.GetString(2)), parameters, cancellationToken);
     }
 
-    /// <summary>One page of a search and the number of all matches.</summary>
-    public async Task<(List<DatasetRecord> Page, int Total)> SearchAsync(DbSession session, DatasetSearch search, CancellationToken cancellationToken)
+    /// <summary>One page of a search and the number of all matches, as whole records.</summary>
+    public Task<(List<DatasetRecord> Page, int Total)> SearchAsync(DbSession session, DatasetSearch search, CancellationToken cancellationToken) =>
+        SearchAsync(session, search, Columns, ColumnCount, Map, cancellationToken);
+
+    /// <summary>
+    /// One page of a search and the number of all matches, as list items: only the columns a list shows are read, so
+    /// the count over all matches does not carry descriptions and metadata along.
+    /// </summary>
+    public Task<(List<DatasetListItemWire> Page, int Total)> SearchListAsync(DbSession session, DatasetSearch search, CancellationToken cancellationToken) =>
+        SearchAsync(session, search, ListColumns, ListColumnCount, MapListItem, cancellationToken);
+
+    private static async Task<(List<T> Page, int Total)> SearchAsync<T>(DbSession session, DatasetSearch search, string columns, int columnCount,
+        Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         var (where, parameters) = Filter(search);
-        var sql = new StringBuilder($"SELECT {Columns}, COUNT(*) OVER () FROM datasets d WHERE {where} ORDER BY ");
+        var sql = new StringBuilder($"SELECT {columns}, COUNT(*) OVER () FROM datasets d WHERE {where} ORDER BY ");
         sql.Append(search.SortBy switch
         {
-            DatasetSortKey.Name => "lower(d.name)",
-            DatasetSortKey.AuthorName => "lower(d.author_name)",
+            DatasetSortKey.Name => "d.name_key",
+            DatasetSortKey.AuthorName => "d.author_name_key",
             DatasetSortKey.StudiesCount => "d.studies_count",
             DatasetSortKey.SubjectsCount => "d.subjects_count",
             DatasetSortKey.TimesUsed => "d.times_used",
@@ -133,8 +160,8 @@ internal sealed class DatasetRepository
         var total = 0;
         var page = await session.QueryAsync(sql.ToString(), r =>
         {
-            total = r.Int32(ColumnCount);
-            return Map(r);
+            total = r.Int32(columnCount);
+            return map(r);
         }, parameters, cancellationToken).ConfigureAwait(false);
         if (page.Count == 0 && search.Skip > 0)
         {
@@ -205,7 +232,11 @@ internal sealed class DatasetRepository
 
         if (!string.IsNullOrEmpty(search.SearchString))
         {
-            Add("(lower(d.name) LIKE @search ESCAPE '\\' OR lower(d.id) LIKE @search ESCAPE '\\' OR lower(d.author_name) LIKE @search ESCAPE '\\')",
+            // One LIKE over the joined keys; a search text that holds the separator could match across two of them, so it
+            // is matched against each key alone.
+            Add(search.SearchString.Contains(DatasetSearchText.Separator, StringComparison.Ordinal)
+                    ? "(d.name_key LIKE @search ESCAPE '\\' OR lower(d.id) LIKE @search ESCAPE '\\' OR d.author_name_key LIKE @search ESCAPE '\\')"
+                    : "d.search_text LIKE @search ESCAPE '\\'",
                 "@search", Contains(search.SearchString));
         }
 
@@ -248,6 +279,25 @@ internal sealed class DatasetRepository
         new("@subjects_count", d.SubjectsCount), new("@size_in_bytes", d.SizeInBytes), new("@metadata", d.Metadata),
         new("@times_used", d.TimesUsed), new("@revision", d.Revision),
     ];
+
+    private static DatasetListItemWire MapListItem(DbDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Name = r.GetString(1),
+        Version = r.GetString(2),
+        AuthorName = r.GetString(3),
+        CreationDate = DatasetWireMapper.Utc(r.Time(4)),
+        Project = r.GetString(5),
+        Draft = r.Boolean(6),
+        Public = r.Boolean(7),
+        PublicUse = r.Boolean(8),
+        Invalidated = r.Boolean(9),
+        Corrupted = r.Boolean(10),
+        Tags = StorageJson.ReadList(r.GetString(11)),
+        StudiesCount = r.Int32(12),
+        SubjectsCount = r.Int32(13),
+        TimesUsed = r.Int32(14),
+    };
 
     private static DatasetRecord Map(DbDataReader r) => new()
     {

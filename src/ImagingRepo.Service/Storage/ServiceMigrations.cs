@@ -189,5 +189,15 @@ internal sealed class ServiceMigrations : IMigrationSource
                 created_at BIGINT NOT NULL)
             """,
         ]),
+        // The list's search and sort read these instead of lowering three columns of every dataset on every request; the
+        // writes keep them with the same lower() (DatasetRepository), so what matches and how it sorts is unchanged.
+        new(Component, 2, "datasets: lower-cased name, author name and search text for the list's search and sort",
+        [
+            "ALTER TABLE datasets ADD COLUMN name_key TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE datasets ADD COLUMN author_name_key TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE datasets ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
+            "UPDATE datasets SET name_key = lower(name), author_name_key = lower(author_name), " +
+            $"search_text = lower(name) || '{DatasetSearchText.Separator}' || lower(id) || '{DatasetSearchText.Separator}' || lower(author_name)",
+        ]),
     ];
 }

@@ -124,6 +124,26 @@ public abstract class DatasetSearchTests(ServiceFixture fixture)
         Assert.Equal(["study-5", "study-6"], explorer.GetProperty("list").EnumerateArray().Select(s => s.GetProperty("studyId").GetString()));
     }
 
+    [SkippableFact]
+    public async Task Search_and_sort_follow_a_rename_and_never_match_across_name_id_and_author()
+    {
+        fixture.Require();
+        using var curator = await fixture.ClientAsync(Personas.Curator);
+        var tag = "r" + Guid.NewGuid().ToString("N")[..8];
+        var first = await curator.CreateDatasetAsync(Api.NewDataset($"Zulu {tag}"));
+        var second = await curator.CreateDatasetAsync(Api.NewDataset($"Mike {tag}"));
+        foreach (var id in new[] { first, second }) await curator.PatchAsync(id, "tags", new[] { tag }).ExpectAsync(HttpStatusCode.NoContent);
+
+        await curator.PatchAsync(first, "name", $"Alpha {tag}").ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal([$"Alpha {tag}", $"Mike {tag}"], Names(await curator.GetJsonAsync($"api/datasets?tag={tag}&sortBy=name&sortDirection=ascending")));
+        Assert.Equal([$"Alpha {tag}"], Names(await curator.GetJsonAsync($"api/datasets?tag={tag}&searchString=ALPHA")));
+        Assert.Equal(0, (await curator.GetJsonAsync($"api/datasets?tag={tag}&searchString=zulu")).GetProperty("total").GetInt32());
+
+        // The end of the name and the start of the id, joined by a line feed: neither holds it alone, so nothing matches.
+        var across = Uri.EscapeDataString($"{tag}\n{first[..4]}");
+        Assert.Equal(0, (await curator.GetJsonAsync($"api/datasets?tag={tag}&searchString={across}")).GetProperty("total").GetInt32());
+    }
+
     [SkippableTheory]
     [InlineData("api/datasets?sortBy=size")]
     [InlineData("api/datasets?sortDirection=up")]
