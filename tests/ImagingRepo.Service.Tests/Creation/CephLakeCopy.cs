@@ -53,6 +53,9 @@ public sealed class CephLakeCopy : IAsyncLifetime
         return new ObjectStoreDataLake(new S3DataLakeStorage(Options, null), lake.LakePath, ownsStorage: true);
     }
 
+    /// <summary>Notes that a test made the bucket itself, so that it is emptied and removed at the end.</summary>
+    public void MarkBucketMade() => _bucketMade = true;
+
     /// <summary>Uploads one more file (a test's own key) to the bucket.</summary>
     public async Task PutAsync(string key, byte[] content)
     {
