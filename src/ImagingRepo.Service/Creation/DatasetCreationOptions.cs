@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ImagingRepo.Client.Storage;
 
 namespace ImagingRepo.Service.Creation;
 
@@ -18,9 +19,22 @@ public sealed class DatasetCreationOptions
     /// <summary>The configuration section the options are read from by convention.</summary>
     public const string SectionName = "ImagingRepo:Creation";
 
-    /// <summary>The data lake's folder (for the default <see cref="Lake.LocalFolderDataLake"/>).</summary>
+    /// <summary>
+    /// The data lake's folder (for the default <see cref="Lake.LocalFolderDataLake"/>); for an S3 lake
+    /// (<see cref="DataLakeKind"/>), the absolute path where the bucket is mounted read-only in the pods that use
+    /// datasets, which the datasets' study links start with.
+    /// </summary>
     [Required]
     public string? DataLakePath { get; set; }
+
+    /// <summary>Where the lake is: a folder (default) or an S3 bucket (Ceph RGW) given by <see cref="S3"/>.</summary>
+    public DataLakeKind DataLakeKind { get; set; } = DataLakeKind.LocalFolder;
+
+    /// <summary>
+    /// The bucket when <see cref="DataLakeKind"/> is <see cref="DataLakeKind.S3"/>: endpoint, bucket, key prefix and
+    /// credentials (bind the secret key from the environment or a secret, never a committed file).
+    /// </summary>
+    public S3DataLakeOptions S3 { get; set; } = new();
 
     /// <summary>The folder that holds one folder per dataset.</summary>
     [Required]

@@ -72,10 +72,11 @@ public sealed class DatasetCreator
         // the headers are read while the links are made: one is CPU, the other waits on the file system's metadata
         var reading = ReadFirstInstancesAsync(planned, lakeSeries, progress, cancellationToken);
         var eforms = DatasetLayout.Eforms(request.Subjects);
+        var index = DatasetLayout.Index(planned);
         var folder = DatasetLayout.OpenFolder(_datasetsPath, request.DatasetId);
         try
         {
-            await DatasetLayout.WriteAsync(folder, planned, DatasetLayout.Index(planned), eforms, LayoutParallelism, cancellationToken);
+            await DatasetLayout.WriteAsync(folder, planned, index, eforms, LayoutParallelism, cancellationToken);
         }
         catch
         {
@@ -97,7 +98,10 @@ public sealed class DatasetCreator
         DatasetHashTree tree;
         try
         {
-            tree = await DatasetHasher.ComputeAsync(folder, new DatasetHasherOptions { MaxDegreeOfParallelism = _parallelism }, cancellationToken);
+            // hashed from the lake, not through the folder's links: an object-store lake is mounted where datasets are
+            // used, not necessarily here; the files are those checked above, in the index's order
+            tree = await DatasetHasher.ComputeFromStreamsAsync(HashInput(planned, lakeSeries), index, eforms,
+                new DatasetHasherOptions { MaxDegreeOfParallelism = _parallelism }, cancellationToken);
         }
         catch (DatasetHashException e)
         {
@@ -145,6 +149,26 @@ public sealed class DatasetCreator
     {
         if (!Guid.TryParseExact(datasetId, "D", out _)) throw new ArgumentException("not a dataset id", nameof(datasetId));
         DatasetLayout.Remove(_datasetsPath, datasetId);
+    }
+
+    /// <summary>The studies and series as the hasher reads them: each file opened through the lake.</summary>
+    private List<DatasetStreamStudy> HashInput(List<PlannedStudy> planned, DataLakeSeries[][] lakeSeries)
+    {
+        var studies = new List<DatasetStreamStudy>(planned.Count);
+        for (var i = 0; i < planned.Count; i++)
+        {
+            var series = new DatasetStreamSeries[lakeSeries[i].Length];
+            for (var j = 0; j < series.Length; j++)
+            {
+                var files = lakeSeries[i][j].Files;
+                series[j] = new DatasetStreamSeries(planned[i].Path + "/" + lakeSeries[i][j].FolderName, files.Count,
+                    async (k, ct) => await _lake.OpenReadAsync(files[k], ct));
+            }
+
+            studies.Add(new DatasetStreamStudy(planned[i].Path, series));
+        }
+
+        return studies;
     }
 
     private async Task<(List<PlannedStudy> Planned, DataLakeSeries[][] Series, List<PrunedSeries> Pruned)> CheckStudiesAsync(

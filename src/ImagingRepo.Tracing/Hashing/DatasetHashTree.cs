@@ -98,3 +98,14 @@ public sealed record DatasetHashTree(byte[] Images, byte[]? Index, byte[]? Eform
 /// <param name="IsIntact">True when every recorded digest matches.</param>
 /// <param name="Mismatches">One line per differing resource.</param>
 public sealed record IntegrityCheckResult(bool IsIntact, IReadOnlyList<string> Mismatches);
+
+/// <summary>A study of a dataset hashed from streams (<see cref="DatasetHasher.ComputeFromStreamsAsync(IReadOnlyList{DatasetStreamStudy}, ReadOnlyMemory{byte}?, ReadOnlyMemory{byte}?, DatasetHasherOptions?, CancellationToken)"/>).</summary>
+/// <param name="Path">Its path in the dataset folder (<c>index.json</c>'s <c>path</c>), with '/' separators.</param>
+/// <param name="Series">Its series, in the order of <c>index.json</c>.</param>
+public sealed record DatasetStreamStudy(string Path, IReadOnlyList<DatasetStreamSeries> Series);
+
+/// <summary>A series hashed from streams: its files are opened one by one, in ordinal order of their names.</summary>
+/// <param name="Path">Its path in the dataset folder, with '/' separators.</param>
+/// <param name="FileCount">How many files it has.</param>
+/// <param name="OpenFile">Opens its file at a position (0 to <paramref name="FileCount"/> - 1) for reading; the hasher disposes the stream.</param>
+public sealed record DatasetStreamSeries(string Path, int FileCount, Func<int, CancellationToken, ValueTask<Stream>> OpenFile);

@@ -58,11 +58,52 @@ public static class DatasetHasher
             async (i, ct) => seriesDigests[i] = await HashSeriesAsync(root, seriesJobs[i].Path, options.Cache, ct).ConfigureAwait(false))
             .ConfigureAwait(false);
 
+        byte[]? index = File.Exists(indexPath) ? (await HashFilesAsync([indexPath], cancellationToken).ConfigureAwait(false)).Digest : null;
+        byte[]? eforms = File.Exists(eformsPath) ? (await HashFilesAsync([eformsPath], cancellationToken).ConfigureAwait(false)).Digest : null;
+        return Combine(layout.Select(s => (s.Path, s.Series.Count)).ToList(), seriesDigests, index, eforms);
+    }
+
+    /// <summary>
+    /// Computes the hash tree of a dataset whose files are read as streams rather than from its folder — the objects of a
+    /// store that the dataset folder's links reach only where the store is mounted. The result is the one
+    /// <see cref="ComputeAsync(string, DatasetHasherOptions?, CancellationToken)"/> gives over the folder once mounted,
+    /// given the studies in the order of <c>index.json</c> and each series' files in ordinal order of their names.
+    /// </summary>
+    /// <param name="studies">The studies, in the order of <c>index.json</c>.</param>
+    /// <param name="index">The bytes of <c>index.json</c>, or null when there is none.</param>
+    /// <param name="eforms">The bytes of <c>eforms.json</c>, or null when there is none.</param>
+    /// <param name="options">Options, or null for the defaults (<see cref="DatasetHasherOptions.Cache"/> is not used: streams have no modification time).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public static async Task<DatasetHashTree> ComputeFromStreamsAsync(IReadOnlyList<DatasetStreamStudy> studies, ReadOnlyMemory<byte>? index, ReadOnlyMemory<byte>? eforms,
+        DatasetHasherOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(studies);
+        options ??= new DatasetHasherOptions();
+        var seriesJobs = studies.SelectMany(s => s.Series).ToList();
+        var seriesDigests = new SeriesDigest[seriesJobs.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, seriesJobs.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var series = seriesJobs[i];
+                var (digest, bytes) = await HashStreamsAsync(series.FileCount, series.OpenFile, ct).ConfigureAwait(false);
+                seriesDigests[i] = new SeriesDigest(series.Path, digest, series.FileCount, bytes);
+            })
+            .ConfigureAwait(false);
+
+        return Combine(studies.Select(s => (s.Path, s.Series.Count)).ToList(), seriesDigests,
+            index is { } i ? SHA3_256.HashData(i.Span) : null, eforms is { } e ? SHA3_256.HashData(e.Span) : null);
+    }
+
+    /// <summary>Study digests over their series digests (given in study order), and <c>images</c> over the study digests.</summary>
+    private static DatasetHashTree Combine(List<(string Path, int SeriesCount)> layout, SeriesDigest[] seriesDigests, byte[]? index, byte[]? eforms)
+    {
         var studies = new StudyDigest[layout.Count];
         var next = 0;
         for (var s = 0; s < layout.Count; s++)
         {
-            var series = new SeriesDigest[layout[s].Series.Count];
+            var series = new SeriesDigest[layout[s].SeriesCount];
             using var studyHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA3_256);
             for (var r = 0; r < series.Length; r++)
             {
@@ -75,9 +116,6 @@ public static class DatasetHasher
 
         using var imagesHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA3_256);
         foreach (var study in studies) imagesHash.AppendData(study.Digest);
-
-        byte[]? index = File.Exists(indexPath) ? (await HashFilesAsync([indexPath], cancellationToken).ConfigureAwait(false)).Digest : null;
-        byte[]? eforms = File.Exists(eformsPath) ? (await HashFilesAsync([eformsPath], cancellationToken).ConfigureAwait(false)).Digest : null;
         return new DatasetHashTree(imagesHash.GetHashAndReset(), index, eforms, studies);
     }
 
@@ -188,16 +226,22 @@ public static class DatasetHasher
         return result;
     }
 
-    private static async Task<(byte[] Digest, long Bytes)> HashFilesAsync(string[] files, CancellationToken cancellationToken)
+    private static Task<(byte[] Digest, long Bytes)> HashFilesAsync(string[] files, CancellationToken cancellationToken) =>
+        HashStreamsAsync(files.Length, (i, _) => ValueTask.FromResult<Stream>(
+            new FileStream(files[i], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan)),
+            cancellationToken);
+
+    /// <summary>SHA3-256 over the contents of <paramref name="count"/> streams one after the other, read in <see cref="ChunkSize"/> chunks.</summary>
+    private static async Task<(byte[] Digest, long Bytes)> HashStreamsAsync(int count, Func<int, CancellationToken, ValueTask<Stream>> open, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA3_256);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         long total = 0;
         try
         {
-            foreach (var file in files)
+            for (var f = 0; f < count; f++)
             {
-                var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                var stream = await open(f, cancellationToken).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
                     int read;

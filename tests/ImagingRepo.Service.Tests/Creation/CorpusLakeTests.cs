@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImagingRepo.Client.Storage;
 using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 using ImagingRepo.Dicom.Deidentification.Run;
 using ImagingRepo.Service.Creation;
@@ -8,16 +9,22 @@ using ImagingRepo.Tracing.Hashing;
 
 namespace ImagingRepo.Service.Tests.Creation;
 
-/// <summary>The whole shared corpus — every transfer syntax, SR, RT, SEG, odd character sets — de-identified into a lake and made one dataset.</summary>
-public sealed class CorpusLakeTests : IDisposable
+/// <summary>
+/// The whole shared corpus — every transfer syntax, SR, RT, SEG, odd character sets — de-identified into a lake and made
+/// one dataset, from the folder and from a Ceph RGW bucket the Client uploaded the same lake to.
+/// </summary>
+public sealed class CorpusLakeTests(CephLakeCopy ceph) : IClassFixture<CephLakeCopy>, IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("imagingrepo-corpus-lake-");
 
     public void Dispose() => _root.Delete(recursive: true);
 
-    [Fact]
-    public async Task Every_study_the_corpus_yields_goes_into_one_dataset_whose_hashes_DatasetHasher_confirms()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task Every_study_the_corpus_yields_goes_into_one_dataset_whose_hashes_DatasetHasher_confirms(LakeKind kind)
     {
+        if (kind == LakeKind.Ceph) ceph.Server.Require();
         var lakePath = Path.Combine(_root.FullName, "lake");
         var summary = await new DeidentificationRun(new DeidentificationRunOptions
         {
@@ -43,7 +50,20 @@ public sealed class CorpusLakeTests : IDisposable
         var request = new DatasetCreationRequest { DatasetId = Guid.NewGuid().ToString(), AuthorId = "corpus", Studies = studies };
         var datasets = Directory.CreateDirectory(Path.Combine(_root.FullName, "datasets")).FullName;
 
-        var result = await new DatasetCreator(new LocalFolderDataLake(lakePath), datasets, 2).CreateAsync(request);
+        IDataLake dataLake = new LocalFolderDataLake(lakePath);
+        if (kind == LakeKind.Ceph)
+        {
+            // the bucket's mount in the pods is played by the folder the same files were uploaded from
+            var storage = new S3DataLakeStorage(ceph.Options, null);
+            await storage.EnsureBucketAsync();
+            ceph.MarkBucketMade();
+            var upload = await new DataLakeFolderUploader(storage).UploadAsync(lakePath, "");
+            Assert.True(upload.Succeeded, string.Join("; ", upload.Failures.Select(f => f.Key + ": " + f.Reason)));
+            dataLake = new ObjectStoreDataLake(storage, lakePath, ownsStorage: true);
+        }
+
+        var result = await new DatasetCreator(dataLake, datasets, 2).CreateAsync(request);
+        (dataLake as IDisposable)?.Dispose();
 
         Assert.Equal(studies.Count, result.Metadata.StudiesCount);
         Assert.Equal(studies.Select(s => s.SubjectName).Distinct().Count(), result.Metadata.SubjectsCount);

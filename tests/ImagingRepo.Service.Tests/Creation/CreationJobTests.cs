@@ -156,11 +156,12 @@ public sealed class CreationJobTests(CreationLake lake) : IClassFixture<Creation
         Assert.Equal((await operations.GetAsync(id))!.TraceId, trace.Trace.Id);
     }
 
-    private static JsonObject NewDataset(DatasetCreationRequest request) => new()
+    /// <summary>The body of <c>POST /api/datasets</c> for <paramref name="request"/>'s studies and eForms in project <paramref name="project"/>.</summary>
+    internal static JsonObject NewDataset(DatasetCreationRequest request, string project = "JOBS") => new()
     {
         ["name"] = "Job dataset",
         ["version"] = "1",
-        ["project"] = "JOBS",
+        ["project"] = project,
         ["description"] = "Created by a Job.",
         ["type"] = new JsonArray("original"),
         ["collectionMethod"] = new JsonArray("cohort"),

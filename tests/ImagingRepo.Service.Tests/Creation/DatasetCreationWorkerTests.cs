@@ -10,25 +10,37 @@ using Microsoft.Extensions.Hosting;
 
 namespace ImagingRepo.Service.Tests.Creation;
 
-public sealed class DatasetCreationWorkerTests(CreationLake lake, PostgresServer postgres) : IClassFixture<CreationLake>, IClassFixture<PostgresServer>
+public sealed class DatasetCreationWorkerTests(CreationLake lake, PostgresServer postgres, CephLakeCopy ceph)
+    : IClassFixture<CreationLake>, IClassFixture<PostgresServer>, IClassFixture<CephLakeCopy>
 {
     private CreationSite Site(string? postgresConnectionString = null) =>
         new(lake.LakePath, lake.NewFolder("datasets"), lake.NewFolder("state"), postgresConnectionString);
 
-    [Fact]
-    public async Task A_queued_creation_runs_in_the_background_and_records_one_CREATE_DATASET_trace() => await RunsAndTracesAsync(Site());
-
-    [SkippableFact]
-    public async Task The_same_runs_with_the_operations_in_PostgreSQL()
+    /// <summary>The operations in SQLite or PostgreSQL, the lake on a folder or on Ceph RGW.</summary>
+    [SkippableTheory]
+    [InlineData(false, LakeKind.Folder)]
+    [InlineData(false, LakeKind.Ceph)]
+    [InlineData(true, LakeKind.Folder)]
+    [InlineData(true, LakeKind.Ceph)]
+    public async Task A_queued_creation_runs_in_the_background_and_records_one_CREATE_DATASET_trace(bool postgresql, LakeKind kind)
     {
-        postgres.Require();
-        await RunsAndTracesAsync(Site(await CreationPostgres.NewSchemaAsync(postgres.ConnectionString)));
+        if (postgresql) postgres.Require();
+        var dataLake = await ceph.OpenAsync(kind, lake);
+        var site = Site(postgresql ? await CreationPostgres.NewSchemaAsync(postgres.ConnectionString) : null);
+        try
+        {
+            await RunsAndTracesAsync(site, dataLake);
+        }
+        finally
+        {
+            (dataLake as IDisposable)?.Dispose();
+        }
     }
 
-    private async Task RunsAndTracesAsync(CreationSite site)
+    private async Task RunsAndTracesAsync(CreationSite site, IDataLake dataLake)
     {
         var sink = new CollectingSink();
-        using var host = site.BuildHost("replica-1", s => s.AddSingleton<IDatasetCreationResultSink>(sink));
+        using var host = site.BuildHost("replica-1", s => s.AddSingleton<IDatasetCreationResultSink>(sink).AddSingleton(dataLake));
         await host.StartAsync();
         var operations = host.Services.GetRequiredService<DatasetCreationOperations>();
         var request = lake.Request(null, "B1");

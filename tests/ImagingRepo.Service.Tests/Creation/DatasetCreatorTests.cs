@@ -6,17 +6,21 @@ using ImagingRepo.Tracing.Hashing;
 
 namespace ImagingRepo.Service.Tests.Creation;
 
-public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<CreationLake>
+/// <summary>Creation from the test lake, on a folder and on Ceph RGW (the same files uploaded by the Client).</summary>
+public sealed class DatasetCreatorTests(CreationLake lake, CephLakeCopy ceph) : IClassFixture<CreationLake>, IClassFixture<CephLakeCopy>
 {
-    private DatasetCreator Creator() => new(new LocalFolderDataLake(lake.LakePath), lake.DatasetsPath, maxDegreeOfParallelism: 2);
+    private async Task<DatasetCreator> CreatorAsync(LakeKind kind) => new(await ceph.OpenAsync(kind, lake), lake.DatasetsPath, maxDegreeOfParallelism: 2);
 
-    [Fact]
-    public async Task A_dataset_is_links_to_the_lake_with_an_index_and_eforms_per_the_CHAIMELEON_schemas()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task A_dataset_is_links_to_the_lake_with_an_index_and_eforms_per_the_CHAIMELEON_schemas(LakeKind kind)
     {
+        var creator = await CreatorAsync(kind);
         var request = lake.Request();
         var progress = new List<DatasetCreationProgress>();
 
-        var result = await Creator().CreateAsync(request, new SyncProgress(progress.Add));
+        var result = await creator.CreateAsync(request, new SyncProgress(progress.Add));
 
         var folder = Path.Combine(lake.DatasetsPath, request.DatasetId);
         Assert.Equal(["index.json", "eforms.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order().Reverse());
@@ -68,12 +72,15 @@ public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<Creat
         Assert.Equal(new DatasetCreationProgress(DatasetCreationStage.ReadingMetadata, 7, 7), progress.Last(p => p.Stage == DatasetCreationStage.ReadingMetadata));
     }
 
-    [Fact]
-    public async Task The_hashes_are_those_DatasetHasher_computes_over_the_dataset_folder()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task The_hashes_are_those_DatasetHasher_computes_over_the_dataset_folder(LakeKind kind)
     {
+        var creator = await CreatorAsync(kind);
         var request = lake.Request();
 
-        var result = await Creator().CreateAsync(request);
+        var result = await creator.CreateAsync(request);
 
         var tree = await DatasetHasher.ComputeAsync(Path.Combine(lake.DatasetsPath, request.DatasetId));
         Assert.Equal(Convert.ToBase64String(tree.Images), result.ImagesHash);
@@ -86,14 +93,17 @@ public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<Creat
             result.Studies.Select(s => s.Series.Select(r => r.FileCount)));
 
         // the images digest is the lake's content: the same files under another dataset id hash the same
-        var again = await Creator().CreateAsync(lake.Request() with { Subjects = request.Subjects });
+        var again = await creator.CreateAsync(lake.Request() with { Subjects = request.Subjects });
         Assert.Equal(result.ImagesHash, again.ImagesHash);
     }
 
-    [Fact]
-    public async Task The_aggregates_come_from_the_first_instance_of_each_series_and_the_eforms()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task The_aggregates_come_from_the_first_instance_of_each_series_and_the_eforms(LakeKind kind)
     {
-        var result = await Creator().CreateAsync(lake.Request());
+        var creator = await CreatorAsync(kind);
+        var result = await creator.CreateAsync(lake.Request());
 
         var m = result.Metadata;
         Assert.Equal(4, m.StudiesCount);
@@ -125,12 +135,15 @@ public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<Creat
         Assert.Equal([$"study \"study-C1\": subject \"{c1.SubjectName}\" has no eForm"], result.Notes);
     }
 
-    [Fact]
-    public async Task Selected_series_missing_from_the_lake_are_pruned_from_the_index()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task Selected_series_missing_from_the_lake_are_pruned_from_the_index(LakeKind kind)
     {
+        var creator = await CreatorAsync(kind);
         var request = lake.Request(null, "A2", "C1");
 
-        var result = await Creator().CreateAsync(request);
+        var result = await creator.CreateAsync(request);
 
         Assert.Equal([new PrunedSeries("study-A2", "2.25.999"), new PrunedSeries("study-C1", "2.25.999")], result.PrunedSeries);
         using var index = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(lake.DatasetsPath, request.DatasetId, "index.json")));
@@ -139,24 +152,30 @@ public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<Creat
         Assert.DoesNotContain("missing", result.Metadata.SeriesTags);
     }
 
-    [Fact]
-    public async Task Studies_missing_from_the_lake_fail_the_creation_before_anything_is_laid_out()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task Studies_missing_from_the_lake_fail_the_creation_before_anything_is_laid_out(LakeKind kind)
     {
+        var creator = await CreatorAsync(kind);
         var request = lake.Request();
         request = request with { Studies = [.. request.Studies, request.Studies[0] with { StudyId = "ghost", PathInDatalake = "nobody/nothing" }] };
 
-        var e = await Assert.ThrowsAsync<DatasetCreationException>(() => Creator().CreateAsync(request));
+        var e = await Assert.ThrowsAsync<DatasetCreationException>(() => creator.CreateAsync(request));
 
         Assert.Equal("1 of 5 studies are not in the data lake: \"ghost\" (nobody/nothing)", e.Message);
         Assert.False(Directory.Exists(Path.Combine(lake.DatasetsPath, request.DatasetId)));
         Assert.False(Directory.Exists(Path.Combine(lake.DatasetsPath, "." + request.DatasetId + ".creating")));
     }
 
-    [Fact]
-    public async Task Running_again_over_what_a_run_left_gives_the_same_dataset_and_mends_its_links()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task Running_again_over_what_a_run_left_gives_the_same_dataset_and_mends_its_links(LakeKind kind)
     {
+        var creator = await CreatorAsync(kind);
         var request = lake.Request();
-        var first = await Creator().CreateAsync(request);
+        var first = await creator.CreateAsync(request);
         var folder = Path.Combine(lake.DatasetsPath, request.DatasetId);
         var study = request.Studies[0];
         var link = Path.Combine(folder, study.SubjectName, Path.GetFileName(study.PathInDatalake));
@@ -165,7 +184,7 @@ public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<Creat
         File.CreateSymbolicLink(Path.Combine(folder, study.SubjectName, "stray"), lake.LakePath);    // a link no study wants
         await File.WriteAllTextAsync(Path.Combine(folder, ".index.json.0123.tmp"), "left by a crash");
 
-        var second = await Creator().CreateAsync(request);
+        var second = await creator.CreateAsync(request);
 
         Assert.Equal(first.ImagesHash, second.ImagesHash);
         Assert.Equal(first.IndexHash, second.IndexHash);
@@ -175,25 +194,31 @@ public sealed class DatasetCreatorTests(CreationLake lake) : IClassFixture<Creat
         Assert.True(Directory.Exists(lake.LakePath)); // removing the stray link left its target alone
     }
 
-    [Fact]
-    public async Task Removing_a_layout_removes_the_links_and_never_the_lake()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task Removing_a_layout_removes_the_links_and_never_the_lake(LakeKind kind)
     {
+        var creator = await CreatorAsync(kind);
         var request = lake.Request();
-        await Creator().CreateAsync(request);
+        await creator.CreateAsync(request);
         var lakeFiles = Directory.GetFiles(lake.LakePath, "*", SearchOption.AllDirectories).Length;
 
-        Creator().RemoveLayout(request.DatasetId);
+        creator.RemoveLayout(request.DatasetId);
 
         Assert.False(Directory.Exists(Path.Combine(lake.DatasetsPath, request.DatasetId)));
         Assert.Equal(lakeFiles, Directory.GetFiles(lake.LakePath, "*", SearchOption.AllDirectories).Length);
     }
 
-    [Fact]
-    public async Task A_request_that_breaks_the_rules_is_refused_before_the_lake_is_read()
+    [SkippableTheory]
+    [InlineData(LakeKind.Folder)]
+    [InlineData(LakeKind.Ceph)]
+    public async Task A_request_that_breaks_the_rules_is_refused_before_the_lake_is_read(LakeKind kind)
     {
+        var creator = await CreatorAsync(kind);
         var request = lake.Request() with { DatasetId = "../escape" };
 
-        var e = await Assert.ThrowsAsync<DatasetCreationException>(() => Creator().CreateAsync(request));
+        var e = await Assert.ThrowsAsync<DatasetCreationException>(() => creator.CreateAsync(request));
 
         Assert.Equal("invalid creation request: datasetId: is not a UUID", e.Message);
     }

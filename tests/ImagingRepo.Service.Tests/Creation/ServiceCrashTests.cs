@@ -105,6 +105,8 @@ public sealed class ServiceCrashTests : IAsyncLifetime
             Assert.Equal(Studies / 4, dataset.GetProperty("subjectsCount").GetInt32());
             Assert.Equal(["CT"], dataset.GetProperty("modality").EnumerateArray().Select(e => e.GetString()));
 
+            // the dataset shows the result once it is stored on it; the operation is finished just after that
+            await WaitForAsync(async () => await OperationAsync(id) is { Status: not DatasetCreationStatus.Running });
             var operation = await OperationAsync(id);
             Assert.Equal((id, DatasetCreationStatus.Finished, 3), (operation.DatasetId, operation.Status, operation.Attempts));
 

@@ -159,4 +159,36 @@ public sealed class DatasetHasherTests : IDisposable
         e = await Assert.ThrowsAsync<DatasetHashException>(() => DatasetHasher.ComputeAsync(dataset));
         Assert.Contains("S/ST/nope", e.Message, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Hashing_the_files_as_streams_gives_the_tree_of_the_folder()
+    {
+        var dataset = BuildDataset();
+        var folderTree = await DatasetHasher.ComputeAsync(dataset);
+        using var index = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dataset, "index.json")));
+        var studies = index.RootElement.EnumerateArray().Select(study =>
+        {
+            var path = study.GetProperty("path").GetString()!;
+            return new DatasetStreamStudy(path, [.. study.GetProperty("series").EnumerateArray().Select(series =>
+            {
+                var seriesPath = path + "/" + series.GetProperty("folderName").GetString();
+                var files = Directory.GetFiles(Path.Combine(dataset, seriesPath)).Order(StringComparer.Ordinal).ToArray();
+                // in memory, as an object store hands them over: nothing of the folder is read by the hasher
+                return new DatasetStreamSeries(seriesPath, files.Length, (i, _) => ValueTask.FromResult<Stream>(new MemoryStream(File.ReadAllBytes(files[i]), writable: false)));
+            })]);
+        }).ToList();
+
+        var streamTree = await DatasetHasher.ComputeFromStreamsAsync(studies,
+            File.ReadAllBytes(Path.Combine(dataset, "index.json")), File.ReadAllBytes(Path.Combine(dataset, "eforms.json")), new DatasetHasherOptions { MaxDegreeOfParallelism = 3 });
+
+        Assert.Equal(folderTree.Images, streamTree.Images);
+        Assert.Equal(folderTree.Index, streamTree.Index);
+        Assert.Equal(folderTree.Eforms, streamTree.Eforms);
+        Assert.Equal(folderTree.Studies.Select(s => (s.Path, Convert.ToBase64String(s.Digest))), streamTree.Studies.Select(s => (s.Path, Convert.ToBase64String(s.Digest))));
+        Assert.Equal(folderTree.Studies.SelectMany(s => s.Series).Select(r => (r.Path, r.FileCount, r.ByteCount)),
+            streamTree.Studies.SelectMany(s => s.Series).Select(r => (r.Path, r.FileCount, r.ByteCount)));
+        var noJson = await DatasetHasher.ComputeFromStreamsAsync(studies, null, null);
+        Assert.Null(noJson.Index);
+        Assert.Equal(folderTree.Images, noJson.Images);
+    }
 }

@@ -1,3 +1,4 @@
+using ImagingRepo.Client.Storage;
 using ImagingRepo.Service.Creation;
 using ImagingRepo.Service.Creation.Lake;
 using ImagingRepo.Service.Creation.Operations;
@@ -17,7 +18,8 @@ public static class DatasetCreationServiceCollectionExtensions
     /// <see cref="DatasetCreationOptions.RunWorker"/> is false) and the store's migrations at start, with
     /// <see cref="DatasetCreationOptions"/> bound from <paramref name="configuration"/> and validated at start-up. Registered
     /// before this call, an <see cref="IDataLake"/>, <see cref="IDatasetCreationStore"/> or
-    /// <see cref="IDatasetCreationTraceRecorder"/> takes the place of the default (local folder; SQLite or PostgreSQL per
+    /// <see cref="IDatasetCreationTraceRecorder"/> takes the place of the default (local folder, or the S3 bucket of
+    /// <see cref="DatasetCreationOptions.S3"/> with <see cref="DatasetCreationOptions.DataLakeKind"/> S3; SQLite or PostgreSQL per
     /// options; the outbox of <c>AddImagingRepoTracing</c>). Register <see cref="IDatasetCreationResultSink"/>s to store results.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -60,10 +62,20 @@ public static class DatasetCreationServiceCollectionExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "PollInterval must be positive")
             .Validate(o => o.Database != DatasetCreationDatabase.PostgreSql || !string.IsNullOrEmpty(o.PostgresConnectionString),
                 "PostgresConnectionString is required when Database is PostgreSql")
+            .Validate(o => o.DataLakeKind != DataLakeKind.S3 || !string.IsNullOrWhiteSpace(o.S3.Bucket),
+                "S3:Bucket is required when DataLakeKind is S3")
+            .Validate(o => o.DataLakeKind != DataLakeKind.S3 || o.DataLakePath is null || Path.IsPathFullyQualified(o.DataLakePath),
+                "DataLakePath must be the absolute path the lake is mounted at in the datasets' pods when DataLakeKind is S3")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IDataLake>(sp => new LocalFolderDataLake(Options(sp).DataLakePath!));
+        services.TryAddSingleton<IDataLake>(sp =>
+        {
+            var o = Options(sp);
+            return o.DataLakeKind == DataLakeKind.S3
+                ? new ObjectStoreDataLake(new S3DataLakeStorage(o.S3, sp.GetService<ILogger<S3DataLakeStorage>>()), o.DataLakePath!, ownsStorage: true)
+                : new LocalFolderDataLake(o.DataLakePath!);
+        });
         services.TryAddSingleton<IDatasetCreationStore>(sp =>
         {
             var o = Options(sp);
