@@ -89,13 +89,15 @@ public sealed partial class InferencePipeline
         using var activity = InferenceTelemetry.Source.StartActivity("series.infer");
         var started = Stopwatch.GetTimestamp();
         var assembler = new VolumeAssembler(_options.Assembly, _loggerFactory.CreateLogger<VolumeAssembler>());
-        using var volume = await assembler.AssembleAsync(series, cancellationToken).ConfigureAwait(false);
+        var description = _model.Description;
+
+        // decoded and resized in-plane slice by slice: the full-resolution volume is never held
+        using var volume = await assembler.AssemblePreparedAsync(series, description.Preprocessing, cancellationToken).ConfigureAwait(false);
         var decodeSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         started = Stopwatch.GetTimestamp();
-        var description = _model.Description;
         var context = new ResultContext(description, _model.ExecutionProvider, createdAt) { SeriesNumber = _options.SeriesNumber };
-        using var prepared = VolumePreprocessor.Prepare(volume.Volume, description.Preprocessing);
+        var prepared = volume.Prepared;
         SeriesResult result;
         if (description.Task == ModelTask.Classification)
         {
@@ -164,7 +166,7 @@ public sealed partial class InferencePipeline
         }
     }
 
-    private static SeriesResult Result(SeriesCandidate series, SeriesVolume volume, double decodeSeconds, double inferenceSeconds, ResultFile file) => new()
+    private static SeriesResult Result(SeriesCandidate series, PreparedSeries volume, double decodeSeconds, double inferenceSeconds, ResultFile file) => new()
     {
         SeriesInstanceUid = volume.Source.SeriesInstanceUid,
         Study = series.StudyId ?? volume.Source.StudyInstanceUid,

@@ -145,7 +145,7 @@ internal static class InferenceScenario
                 var endToEndCost = endToEndCpu.Stop();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"run {run}: model alone {modelOnly[^1]:0.00} s; end to end {endToEnd[^1]:0.00} s over {result.Slices} slices -> {result.Outputs[0].Kind} " +
-                    $"({new FileInfo(Path.Combine(output, result.Outputs[0].File)).Length / 1e6:0.0} MB; assembly {result.DecodeSeconds:0.00} s, prepare + model + mapping {result.InferenceSeconds:0.00} s)"));
+                    $"({new FileInfo(Path.Combine(output, result.Outputs[0].File)).Length / 1e6:0.0} MB; assembly + prepare {result.DecodeSeconds:0.00} s, model + mapping {result.InferenceSeconds:0.00} s)"));
                 Console.WriteLine($"run {run} cpu: model alone {modelCost}; end to end {endToEndCost}");
             }
 

@@ -18,19 +18,35 @@ public static class OutputMapper
     /// <returns>The mask: 0 background, else the class (channel) index, or the label value for label outputs.</returns>
     public static SegmentationMask ToSourceMask(ChannelVolume output, SeriesVolume source, ModelDescription model)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(source);
+        return ToSourceMask(output, source.Source, source.Volume.Geometry, source.SliceGridPositions, model);
+    }
+
+    /// <summary>The label map on the source grid of a series assembled straight onto the model's grid.</summary>
+    /// <param name="output">The model's output channels on the model grid.</param>
+    /// <param name="source">The prepared series (source slices, grid and slice positions).</param>
+    /// <param name="model">What the output holds (kind, threshold).</param>
+    /// <returns>The mask: 0 background, else the class (channel) index, or the label value for label outputs.</returns>
+    public static SegmentationMask ToSourceMask(ChannelVolume output, PreparedSeries source, ModelDescription model)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return ToSourceMask(output, source.Source, source.Grid, source.SliceGridPositions, model);
+    }
+
+    private static SegmentationMask ToSourceMask(ChannelVolume output, SourceSeries series, VolumeGeometry grid, IReadOnlyList<double> sliceGridPositions, ModelDescription model)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(model);
         if (model.OutputKind == ModelOutputKind.Labels && output.Channels > 1)
         {
             throw new InferenceException($"model {model.Name} declares label outputs but gives {output.Channels} channels");
         }
 
-        var src = source.Volume.Geometry;
+        var src = grid;
         var dst = output.Geometry;
-        var columns = source.Source.Columns;
-        var rows = source.Source.Rows;
-        var mask = new SegmentationMask(columns, rows, source.Source.Slices.Count);
+        var columns = series.Columns;
+        var rows = series.Rows;
+        var mask = new SegmentationMask(columns, rows, series.Slices.Count);
 
         // the grids share their directions, so each axis maps on its own: model index = a·source index + b
         var origin = dst.PatientToIndex(src.IndexToPatient(0, 0, 0));
@@ -46,7 +62,7 @@ public static class OutputMapper
         var channels = output.Channels;
         Parallel.For(0, mask.Slices, () => new SliceBuffers(channels, plane, dst.SizeY * columns, columns), (s, _, buffers) =>
         {
-            var zTap = Tap(origin.K + (source.SliceGridPositions[s] * (unit.K - origin.K)), dst.SizeZ);
+            var zTap = Tap(origin.K + (sliceGridPositions[s] * (unit.K - origin.K)), dst.SizeZ);
             for (var c = 0; c < channels; c++)
             {
                 var channel = output.Channel(c);
