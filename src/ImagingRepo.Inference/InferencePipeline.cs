@@ -22,6 +22,9 @@ public sealed partial class InferencePipeline
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
+    /// <summary>The label buffer of the last segmentation, kept for the next series (taken with an exchange, so concurrent runs never share it).</summary>
+    private byte[]? _maskBuffer;
+
     /// <summary>Creates a pipeline over a loaded model.</summary>
     /// <param name="model">The model.</param>
     /// <param name="options">Options; defaults when null.</param>
@@ -112,17 +115,29 @@ public sealed partial class InferencePipeline
         else
         {
             using var output = await SlidingWindow.RunAsync(_model, prepared, cancellationToken).ConfigureAwait(false);
-            var mask = OutputMapper.ToSourceMask(output, volume, description);
+            // a job's series are usually the same size: the label buffer of the last one is reused, not allocated and faulted in again
+            var mask = OutputMapper.ToSourceMask(output, volume, description, Interlocked.Exchange(ref _maskBuffer, null));
             var inferenceSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var (path, uid) = SegmentationWriter.Write(outputFolder, volume.Source, mask, context, _options.Segmentation);
+            // the summary's voxel counts are taken on another core while the (serial) SEG writer runs
+            var counting = Task.Run(() => SegmentationWriter.Segments(mask, description).Select(s => (s.LabelValue, s.Label.Name, Count: mask.Count(s.LabelValue))).ToList(), CancellationToken.None);
+            string path, uid;
+            try
+            {
+                (path, uid) = SegmentationWriter.Write(outputFolder, volume.Source, mask, context, _options.Segmentation);
+            }
+            finally
+            {
+                await counting.ConfigureAwait(false);
+            }
+
             var voxelMl = volume.Source.RowSpacing * volume.Source.ColumnSpacing * volume.Source.SliceSpacing / 1000;
             result = Result(series, volume, decodeSeconds, inferenceSeconds, new ResultFile("SEG", Path.GetFileName(path), uid)) with
             {
-                Segments = [.. SegmentationWriter.Segments(mask, description)
-                    .Select(s => (s.LabelValue, s.Label.Name, Count: mask.Count(s.LabelValue)))
+                Segments = [.. (await counting.ConfigureAwait(false))
                     .Where(s => s.Count > 0)
                     .Select(s => new SegmentSummary(s.LabelValue, s.Name, s.Count, Math.Round(s.Count * voxelMl, 3)))],
             };
+            _maskBuffer = mask.Labels;
         }
 
         LogSeriesDone(_logger, result.Slices, result.Outputs[0].Kind, decodeSeconds, result.InferenceSeconds);

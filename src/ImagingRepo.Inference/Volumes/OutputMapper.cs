@@ -20,7 +20,7 @@ public static class OutputMapper
     public static SegmentationMask ToSourceMask(ChannelVolume output, SeriesVolume source, ModelDescription model)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return ToSourceMask(output, source.Source, source.Volume.Geometry, source.SliceGridPositions, model);
+        return ToSourceMask(output, source.Source, source.Volume.Geometry, source.SliceGridPositions, model, null);
     }
 
     /// <summary>The label map on the source grid of a series assembled straight onto the model's grid.</summary>
@@ -31,10 +31,14 @@ public static class OutputMapper
     public static SegmentationMask ToSourceMask(ChannelVolume output, PreparedSeries source, ModelDescription model)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return ToSourceMask(output, source.Source, source.Grid, source.SliceGridPositions, model);
+        return ToSourceMask(output, source.Source, source.Grid, source.SliceGridPositions, model, null);
     }
 
-    private static SegmentationMask ToSourceMask(ChannelVolume output, SourceSeries series, VolumeGeometry grid, IReadOnlyList<double> sliceGridPositions, ModelDescription model)
+    /// <summary>As <see cref="ToSourceMask(ChannelVolume, PreparedSeries, ModelDescription)"/>, writing into a buffer of an earlier mask when it has the right length.</summary>
+    internal static SegmentationMask ToSourceMask(ChannelVolume output, PreparedSeries source, ModelDescription model, byte[]? reuse) =>
+        ToSourceMask(output, source.Source, source.Grid, source.SliceGridPositions, model, reuse);
+
+    private static SegmentationMask ToSourceMask(ChannelVolume output, SourceSeries series, VolumeGeometry grid, IReadOnlyList<double> sliceGridPositions, ModelDescription model, byte[]? reuse)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(model);
@@ -48,7 +52,8 @@ public static class OutputMapper
         var columns = series.Columns;
         var rows = series.Rows;
         // every label is written below: the buffer need not be cleared first
-        var mask = new SegmentationMask(columns, rows, series.Slices.Count, GC.AllocateUninitializedArray<byte>(checked(columns * rows * series.Slices.Count)));
+        var length = checked(columns * rows * series.Slices.Count);
+        var mask = new SegmentationMask(columns, rows, series.Slices.Count, reuse?.Length == length ? reuse : GC.AllocateUninitializedArray<byte>(length));
 
         // the grids share their directions, so each axis maps on its own: model index = a·source index + b
         var origin = dst.PatientToIndex(src.IndexToPatient(0, 0, 0));
