@@ -13,6 +13,7 @@ namespace ImagingRepo.Inference;
 /// Series to results: assemble each selected series into a volume, prepare it as the model expects, run the model
 /// (sliding windows where needed), map the output back onto the source and write a DICOM Segmentation (segmentation
 /// models) or a Structured Report (classifiers) beside a JSON summary. A series that fails leaves nothing behind.
+/// The label buffer of the last segmentation (one byte per source voxel) is kept for the next series of the same size.
 /// </summary>
 public sealed partial class InferencePipeline
 {
