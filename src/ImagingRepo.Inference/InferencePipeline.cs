@@ -13,6 +13,7 @@ namespace ImagingRepo.Inference;
 /// Series to results: assemble each selected series into a volume, prepare it as the model expects, run the model
 /// (sliding windows where needed), map the output back onto the source and write a DICOM Segmentation (segmentation
 /// models) or a Structured Report (classifiers) beside a JSON summary. A series that fails leaves nothing behind.
+/// The label buffer of the last segmentation (one byte per source voxel) is kept for the next series of the same size.
 /// </summary>
 public sealed partial class InferencePipeline
 {
@@ -21,6 +22,9 @@ public sealed partial class InferencePipeline
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+
+    /// <summary>The label buffer of the last segmentation, kept for the next series (taken with an exchange, so concurrent runs never share it).</summary>
+    private byte[]? _maskBuffer;
 
     /// <summary>Creates a pipeline over a loaded model.</summary>
     /// <param name="model">The model.</param>
@@ -89,13 +93,15 @@ public sealed partial class InferencePipeline
         using var activity = InferenceTelemetry.Source.StartActivity("series.infer");
         var started = Stopwatch.GetTimestamp();
         var assembler = new VolumeAssembler(_options.Assembly, _loggerFactory.CreateLogger<VolumeAssembler>());
-        using var volume = await assembler.AssembleAsync(series, cancellationToken).ConfigureAwait(false);
+        var description = _model.Description;
+
+        // decoded and resized in-plane slice by slice: the full-resolution volume is never held
+        using var volume = await assembler.AssemblePreparedAsync(series, description.Preprocessing, cancellationToken).ConfigureAwait(false);
         var decodeSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         started = Stopwatch.GetTimestamp();
-        var description = _model.Description;
         var context = new ResultContext(description, _model.ExecutionProvider, createdAt) { SeriesNumber = _options.SeriesNumber };
-        using var prepared = VolumePreprocessor.Prepare(volume.Volume, description.Preprocessing);
+        var prepared = volume.Prepared;
         SeriesResult result;
         if (description.Task == ModelTask.Classification)
         {
@@ -110,17 +116,29 @@ public sealed partial class InferencePipeline
         else
         {
             using var output = await SlidingWindow.RunAsync(_model, prepared, cancellationToken).ConfigureAwait(false);
-            var mask = OutputMapper.ToSourceMask(output, volume, description);
+            // a job's series are usually the same size: the label buffer of the last one is reused, not allocated and faulted in again
+            var mask = OutputMapper.ToSourceMask(output, volume, description, Interlocked.Exchange(ref _maskBuffer, null));
             var inferenceSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var (path, uid) = SegmentationWriter.Write(outputFolder, volume.Source, mask, context, _options.Segmentation);
+            // the summary's voxel counts are taken on another core while the (serial) SEG writer runs
+            var counting = Task.Run(() => SegmentationWriter.Segments(mask, description).Select(s => (s.LabelValue, s.Label.Name, Count: mask.Count(s.LabelValue))).ToList(), CancellationToken.None);
+            string path, uid;
+            try
+            {
+                (path, uid) = SegmentationWriter.Write(outputFolder, volume.Source, mask, context, _options.Segmentation);
+            }
+            finally
+            {
+                await counting.ConfigureAwait(false);
+            }
+
             var voxelMl = volume.Source.RowSpacing * volume.Source.ColumnSpacing * volume.Source.SliceSpacing / 1000;
             result = Result(series, volume, decodeSeconds, inferenceSeconds, new ResultFile("SEG", Path.GetFileName(path), uid)) with
             {
-                Segments = [.. SegmentationWriter.Segments(mask, description)
-                    .Select(s => (s.LabelValue, s.Label.Name, Count: mask.Count(s.LabelValue)))
+                Segments = [.. (await counting.ConfigureAwait(false))
                     .Where(s => s.Count > 0)
                     .Select(s => new SegmentSummary(s.LabelValue, s.Name, s.Count, Math.Round(s.Count * voxelMl, 3)))],
             };
+            _maskBuffer = mask.Labels;
         }
 
         LogSeriesDone(_logger, result.Slices, result.Outputs[0].Kind, decodeSeconds, result.InferenceSeconds);
@@ -164,7 +182,7 @@ public sealed partial class InferencePipeline
         }
     }
 
-    private static SeriesResult Result(SeriesCandidate series, SeriesVolume volume, double decodeSeconds, double inferenceSeconds, ResultFile file) => new()
+    private static SeriesResult Result(SeriesCandidate series, PreparedSeries volume, double decodeSeconds, double inferenceSeconds, ResultFile file) => new()
     {
         SeriesInstanceUid = volume.Source.SeriesInstanceUid,
         Study = series.StudyId ?? volume.Source.StudyInstanceUid,

@@ -76,11 +76,11 @@ public sealed record SeriesResult
     [JsonPropertyName("scores")]
     public IReadOnlyList<ScoreSummary> Scores { get; init; } = [];
 
-    /// <summary>Seconds spent reading and decoding the series.</summary>
+    /// <summary>Seconds spent reading and decoding the series and resampling it onto the model's grid (done slice by slice as it is decoded).</summary>
     [JsonPropertyName("decodeSeconds")]
     public double DecodeSeconds { get; init; }
 
-    /// <summary>Seconds spent in preprocessing and the model.</summary>
+    /// <summary>Seconds spent in the model and in mapping its output back onto the source (or scoring it).</summary>
     [JsonPropertyName("inferenceSeconds")]
     public double InferenceSeconds { get; init; }
 }

@@ -135,16 +135,21 @@ internal static class InferenceScenario
             List<double> modelOnly = [], endToEnd = [];
             for (var run = 1; run <= runs; run++)
             {
+                var modelCpu = CpuClock.Start();
                 modelOnly.Add(await TimeModelAsync(model, input).ConfigureAwait(false));
+                var modelCost = modelCpu.Stop();
+                var endToEndCpu = CpuClock.Start();
                 var started = Stopwatch.GetTimestamp();
                 var result = await pipeline.RunSeriesAsync(candidate, output, DateTimeOffset.UnixEpoch).ConfigureAwait(false);
                 endToEnd.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                var endToEndCost = endToEndCpu.Stop();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"run {run}: model alone {modelOnly[^1]:0.00} s; end to end {endToEnd[^1]:0.00} s over {result.Slices} slices -> {result.Outputs[0].Kind} " +
-                    $"({new FileInfo(Path.Combine(output, result.Outputs[0].File)).Length / 1e6:0.0} MB; assembly {result.DecodeSeconds:0.00} s, prepare + model + mapping {result.InferenceSeconds:0.00} s)"));
+                    $"({new FileInfo(Path.Combine(output, result.Outputs[0].File)).Length / 1e6:0.0} MB; assembly + prepare {result.DecodeSeconds:0.00} s, model + mapping {result.InferenceSeconds:0.00} s)"));
+                Console.WriteLine($"run {run} cpu: model alone {modelCost}; end to end {endToEndCost}");
             }
 
-            await PrintBreakdownAsync(model, volume, output).ConfigureAwait(false);
+            await PrintBreakdownAsync(model, candidate, output).ConfigureAwait(false);
             return Median(endToEnd) / Median(modelOnly);
         }
         finally
@@ -153,23 +158,33 @@ internal static class InferenceScenario
         }
     }
 
-    /// <summary>Where the end-to-end time goes besides assembly: each later stage of the pipeline timed on its own.</summary>
-    private static async Task PrintBreakdownAsync(OnnxModel model, SeriesVolume volume, string output)
+    /// <summary>Where the end-to-end time goes: each stage of the pipeline timed on its own.</summary>
+    private static async Task PrintBreakdownAsync(OnnxModel model, SeriesCandidate volume, string output)
     {
+        var clock = CpuClock.Start();
         var started = Stopwatch.GetTimestamp();
-        using var prepared = VolumePreprocessor.Prepare(volume.Volume, model.Description.Preprocessing);
-        var prepare = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        using var assembled = await new VolumeAssembler().AssemblePreparedAsync(volume, model.Description.Preprocessing).ConfigureAwait(false);
+        var assembly = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var assemblyCost = clock.Stop();
+        var prepared = assembled.Prepared;
+        clock = CpuClock.Start();
         started = Stopwatch.GetTimestamp();
         using var channels = await SlidingWindow.RunAsync(model, prepared).ConfigureAwait(false);
         var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var windowCost = clock.Stop();
+        clock = CpuClock.Start();
         started = Stopwatch.GetTimestamp();
-        var mask = OutputMapper.ToSourceMask(channels, volume, model.Description);
+        var mask = OutputMapper.ToSourceMask(channels, assembled, model.Description);
         var mapping = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var mappingCost = clock.Stop();
+        clock = CpuClock.Start();
         started = Stopwatch.GetTimestamp();
-        SegmentationWriter.Write(output, volume.Source, mask, new ResultContext(model.Description, model.ExecutionProvider, DateTimeOffset.UnixEpoch));
+        SegmentationWriter.Write(output, assembled.Source, mask, new ResultContext(model.Description, model.ExecutionProvider, DateTimeOffset.UnixEpoch));
         var write = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var writeCost = clock.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"breakdown: prepare {prepare:0.00} s, model through SlidingWindow {window:0.00} s, map back to 500x512x512 {mapping:0.00} s, SEG write {write:0.00} s"));
+            $"breakdown: assembly + prepare {assembly:0.00} s, model through SlidingWindow {window:0.00} s, map back to 500x512x512 {mapping:0.00} s, SEG write {write:0.00} s"));
+        Console.WriteLine($"breakdown cpu: assembly + prepare {assemblyCost}; model through SlidingWindow {windowCost}; map back {mappingCost}; SEG write {writeCost}");
     }
 
     private static async Task<double> TimeModelAsync(OnnxModel model, InferenceTensor input)

@@ -45,42 +45,54 @@ internal static class LinearResize
         // x pass: [sz][sy][sx] -> [sz][sy][tx]
         var afterX = pool.Rent(sz * sy * tx);
         var tapsX = Taps(sx, tx);
-        Parallel.For(0, sz, k =>
-        {
-            for (var j = 0; j < sy; j++)
-            {
-                var row = src.AsSpan(((k * sy) + j) * sx, sx);
-                var outRow = afterX.AsSpan(((k * sy) + j) * tx, tx);
-                for (var t = 0; t < tx; t++)
-                {
-                    var tap = tapsX[t];
-                    outRow[t] = row[tap.Low] + ((row[tap.High] - row[tap.Low]) * tap.Weight);
-                }
-            }
-        });
+        Parallel.For(0, sz, k => AcrossRows(src.AsSpan(k * sy * sx, sy * sx), sx, sy, tapsX, afterX.AsSpan(k * sy * tx, sy * tx)));
 
         // y pass: [sz][sy][tx] -> [sz][ty][tx]
         var afterY = pool.Rent(sz * ty * tx);
         var tapsY = Taps(sy, ty);
-        Parallel.For(0, sz, k =>
-        {
-            for (var t = 0; t < ty; t++)
-            {
-                var tap = tapsY[t];
-                Lerp(afterX.AsSpan(((k * sy) + tap.Low) * tx, tx), afterX.AsSpan(((k * sy) + tap.High) * tx, tx), tap.Weight, afterY.AsSpan(((k * ty) + t) * tx, tx));
-            }
-        });
+        Parallel.For(0, sz, k => DownColumns(afterX.AsSpan(k * sy * tx, sy * tx), tx, tapsY, afterY.AsSpan(k * ty * tx, ty * tx)));
 
         // z pass: [sz][ty][tx] -> [tz][ty][tx]
+        AcrossSlices(afterY, sz, ty * tx, target, tz);
+        pool.Return(afterX);
+        pool.Return(afterY);
+    }
+
+    /// <summary>The x pass of one slice: each of its <paramref name="sy"/> rows of <paramref name="sx"/> values interpolated to the taps' length.</summary>
+    public static void AcrossRows(ReadOnlySpan<float> slice, int sx, int sy, Tap[] tapsX, Span<float> target)
+    {
+        var tx = tapsX.Length;
+        for (var j = 0; j < sy; j++)
+        {
+            var row = slice.Slice(j * sx, sx);
+            var outRow = target.Slice(j * tx, tx);
+            for (var t = 0; t < tx; t++)
+            {
+                var tap = tapsX[t];
+                outRow[t] = row[tap.Low] + ((row[tap.High] - row[tap.Low]) * tap.Weight);
+            }
+        }
+    }
+
+    /// <summary>The y pass of one slice: rows of <paramref name="tx"/> values interpolated to the taps' count of rows.</summary>
+    public static void DownColumns(ReadOnlySpan<float> slice, int tx, Tap[] tapsY, Span<float> target)
+    {
+        for (var t = 0; t < tapsY.Length; t++)
+        {
+            var tap = tapsY[t];
+            Lerp(slice.Slice(tap.Low * tx, tx), slice.Slice(tap.High * tx, tx), tap.Weight, target.Slice(t * tx, tx));
+        }
+    }
+
+    /// <summary>The z pass: <paramref name="sz"/> planes of <paramref name="plane"/> values interpolated to <paramref name="tz"/> planes, in parallel.</summary>
+    public static void AcrossSlices(float[] planes, int sz, int plane, float[] target, int tz)
+    {
         var tapsZ = Taps(sz, tz);
-        var plane = ty * tx;
         Parallel.For(0, tz, t =>
         {
             var tap = tapsZ[t];
-            Lerp(afterY.AsSpan(tap.Low * plane, plane), afterY.AsSpan(tap.High * plane, plane), tap.Weight, target.AsSpan(t * plane, plane));
+            Lerp(planes.AsSpan(tap.Low * plane, plane), planes.AsSpan(tap.High * plane, plane), tap.Weight, target.AsSpan(t * plane, plane));
         });
-        pool.Return(afterX);
-        pool.Return(afterY);
     }
 
     /// <summary><c>out = a + (b − a)·w</c>, vectorised.</summary>

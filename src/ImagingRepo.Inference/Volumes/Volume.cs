@@ -15,7 +15,7 @@ public sealed class Volume : IDisposable
     public Volume(VolumeGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);
-        if (geometry.SizeX < 1 || geometry.SizeY < 1 || geometry.SizeZ < 1 || geometry.VoxelCount > Array.MaxLength)
+        if (geometry.SizeX < 1 || geometry.SizeY < 1 || geometry.SizeZ < 1 || geometry.VoxelCount > System.Array.MaxLength)
         {
             throw new ArgumentException($"a volume of {geometry.SizeX}x{geometry.SizeY}x{geometry.SizeZ} voxels cannot be held", nameof(geometry));
         }
@@ -23,7 +23,7 @@ public sealed class Volume : IDisposable
         Geometry = geometry;
         Length = (int)geometry.VoxelCount;
         _voxels = ArrayPool<float>.Shared.Rent(Length);
-        Array.Clear(_voxels, 0, Length);
+        System.Array.Clear(_voxels, 0, Length);
     }
 
     /// <summary>Size, spacing and position.</summary>
@@ -42,6 +42,9 @@ public sealed class Volume : IDisposable
     /// <param name="k">The slice index.</param>
     /// <returns>The voxels.</returns>
     public Span<float> Slice(int k) => Buffer.AsSpan(k * Geometry.SizeX * Geometry.SizeY, Geometry.SizeX * Geometry.SizeY);
+
+    /// <summary>The pooled array under the voxels (it may be longer than <see cref="Length"/>).</summary>
+    internal float[] Array => Buffer;
 
     private float[] Buffer => _voxels ?? throw new ObjectDisposedException(nameof(Volume));
 

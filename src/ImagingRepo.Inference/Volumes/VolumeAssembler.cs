@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImagingRepo.Dicom;
 using ImagingRepo.Dicom.Imaging;
+using ImagingRepo.Inference.Runtime;
 using ImagingRepo.Inference.Selection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -53,6 +54,111 @@ public sealed partial class VolumeAssembler
         }
 
         using var activity = InferenceTelemetry.Source.StartActivity("volume.assemble");
+        var stack = await ReadStackAsync(files, name, cancellationToken).ConfigureAwait(false);
+        var volume = await DecodeAsync(stack, name, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            activity?.SetTag("volume.slices", stack.Sorted.Count);
+            return new SeriesVolume(Source(stack, volume.Geometry), volume, stack.GridPositions, stack.Warnings);
+        }
+        catch
+        {
+            volume.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Assembles a series straight onto a model's grid: a regular stack is decoded slice by slice and each slice resized
+    /// in-plane while it is still in cache, so the full-resolution volume is never held; the values are those of
+    /// <see cref="AssembleAsync"/> followed by <see cref="VolumePreprocessor.Prepare"/> (the same passes, in the same
+    /// order). An irregular stack (gaps interpolated over) takes that path itself.
+    /// </summary>
+    /// <param name="series">The series.</param>
+    /// <param name="preprocessing">What the model expects.</param>
+    /// <param name="cancellationToken">Cancels reading and decoding.</param>
+    /// <returns>The prepared volume and the source's grid; dispose it.</returns>
+    /// <exception cref="VolumeAssemblyException">The files are not one regular stack of slices, or a slice cannot be decoded.</exception>
+    public Task<PreparedSeries> AssemblePreparedAsync(SeriesCandidate series, ModelPreprocessing preprocessing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        return AssembleFilesPreparedAsync(series.Files, series.Folder, preprocessing, cancellationToken);
+    }
+
+    /// <summary>Assembles files that should form one series straight onto a model's grid (see <see cref="AssemblePreparedAsync"/>).</summary>
+    /// <param name="files">The files, in any order.</param>
+    /// <param name="name">What to call the series in errors (a folder).</param>
+    /// <param name="preprocessing">What the model expects.</param>
+    /// <param name="cancellationToken">Cancels reading and decoding.</param>
+    /// <returns>The prepared volume and the source's grid; dispose it.</returns>
+    /// <exception cref="VolumeAssemblyException">The files are not one regular stack of slices, or a slice cannot be decoded.</exception>
+    public async Task<PreparedSeries> AssembleFilesPreparedAsync(IReadOnlyList<string> files, string name, ModelPreprocessing preprocessing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        if (files.Count == 0)
+        {
+            throw new VolumeAssemblyException(VolumeProblem.Empty, name, "the series has no file");
+        }
+
+        using var activity = InferenceTelemetry.Source.StartActivity("volume.assemble");
+        var stack = await ReadStackAsync(files, name, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("volume.slices", stack.Sorted.Count);
+        var grid = stack.GridGeometry;
+        var (tx, ty, tz) = VolumePreprocessor.TargetSize(grid, preprocessing);
+        if (!stack.IsRegular || (tx == grid.SizeX && ty == grid.SizeY && tz == grid.SizeZ))
+        {
+            using var volume = await DecodeAsync(stack, name, cancellationToken).ConfigureAwait(false);
+            return new PreparedSeries(Source(stack, volume.Geometry), volume.Geometry, stack.GridPositions, stack.Warnings, VolumePreprocessor.Prepare(volume, preprocessing));
+        }
+
+        var prepared = new Volume(grid.Resized(tx, ty, tz));
+        var inPlane = System.Buffers.ArrayPool<float>.Shared.Rent(grid.SizeZ * ty * tx);
+        try
+        {
+            var tapsX = LinearResize.Taps(grid.SizeX, tx);
+            var tapsY = LinearResize.Taps(grid.SizeY, ty);
+            var plane = grid.SizeX * grid.SizeY;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.DecodeParallelism), CancellationToken = cancellationToken };
+            await Parallel.ForAsync(0, stack.Sorted.Count, parallel, (k, _) =>
+            {
+                var pool = System.Buffers.ArrayPool<float>.Shared;
+                var slice = pool.Rent(plane);
+                var afterX = pool.Rent(grid.SizeY * tx);
+                try
+                {
+                    stack.Sorted[k].Decode(slice.AsSpan(0, plane), name);
+                    LinearResize.AcrossRows(slice.AsSpan(0, plane), grid.SizeX, grid.SizeY, tapsX, afterX);
+                    LinearResize.DownColumns(afterX.AsSpan(0, grid.SizeY * tx), tx, tapsY, inPlane.AsSpan(k * ty * tx, ty * tx));
+                }
+                finally
+                {
+                    pool.Return(afterX);
+                    pool.Return(slice);
+                }
+
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+            InferenceTelemetry.SlicesPrepared.Add(stack.Sorted.Count);
+            LinearResize.AcrossSlices(inPlane, grid.SizeZ, ty * tx, prepared.Array, tz);
+        }
+        catch
+        {
+            prepared.Dispose();
+            throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(inPlane);
+        }
+
+        return new PreparedSeries(Source(stack, grid), grid, stack.GridPositions, stack.Warnings, VolumePreprocessor.Normalize(prepared, preprocessing));
+    }
+
+    /// <summary>Reads every file's header in parallel and checks the stack they form.</summary>
+    private async Task<StackGeometry> ReadStackAsync(IReadOnlyList<string> files, string name, CancellationToken cancellationToken)
+    {
         var slices = new SliceHeader[files.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.DecodeParallelism), CancellationToken = cancellationToken };
         await Parallel.ForAsync(0, files.Count, parallel, (i, _) =>
@@ -67,12 +173,17 @@ public sealed partial class VolumeAssembler
             LogTolerated(_logger, warning);
         }
 
+        return stack;
+    }
+
+    /// <summary>Decodes the sorted slices in parallel into a volume of modality values on the regular grid.</summary>
+    private async Task<Volume> DecodeAsync(StackGeometry stack, string name, CancellationToken cancellationToken)
+    {
         var sorted = stack.Sorted;
-        var first = sorted[0];
-        var plane = first.Rows * first.Columns;
         var decoded = new Volume(stack.SliceGeometry);
         try
         {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.DecodeParallelism), CancellationToken = cancellationToken };
             await Parallel.ForAsync(0, sorted.Count, parallel, (k, _) =>
             {
                 sorted[k].Decode(decoded.Slice(k), name);
@@ -86,29 +197,35 @@ public sealed partial class VolumeAssembler
                 decoded.Dispose();
             }
 
-            var source = new SourceSeries
-            {
-                Header = first.File.Dataset,
-                Slices = [.. sorted.Select(s => new SourceSlice(s.SopClassUid, s.SopInstanceUid, s.Position, s.PositionText, s.Path))],
-                Rows = first.Rows,
-                Columns = first.Columns,
-                RowDirection = first.RowDirection,
-                ColumnDirection = first.ColumnDirection,
-                OrientationText = first.OrientationText,
-                PixelSpacingText = first.PixelSpacingText,
-                RowSpacing = first.RowSpacing,
-                ColumnSpacing = first.ColumnSpacing,
-                SliceSpacing = volume.Geometry.SpacingZ,
-                SliceThickness = first.File.Dataset.TryGetDouble(DicomTags.SliceThickness, out var thickness) && thickness > 0 ? thickness : null,
-            };
-            activity?.SetTag("volume.slices", sorted.Count);
-            return new SeriesVolume(source, volume, stack.GridPositions, stack.Warnings);
+            return volume;
         }
         catch
         {
             decoded.Dispose();
             throw;
         }
+    }
+
+    /// <summary>What the results need of the source slices, in grid order.</summary>
+    private static SourceSeries Source(StackGeometry stack, VolumeGeometry grid)
+    {
+        var sorted = stack.Sorted;
+        var first = sorted[0];
+        return new SourceSeries
+        {
+            Header = first.File.Dataset,
+            Slices = [.. sorted.Select(s => new SourceSlice(s.SopClassUid, s.SopInstanceUid, s.Position, s.PositionText, s.Path))],
+            Rows = first.Rows,
+            Columns = first.Columns,
+            RowDirection = first.RowDirection,
+            ColumnDirection = first.ColumnDirection,
+            OrientationText = first.OrientationText,
+            PixelSpacingText = first.PixelSpacingText,
+            RowSpacing = first.RowSpacing,
+            ColumnSpacing = first.ColumnSpacing,
+            SliceSpacing = grid.SpacingZ,
+            SliceThickness = first.File.Dataset.TryGetDouble(DicomTags.SliceThickness, out var thickness) && thickness > 0 ? thickness : null,
+        };
     }
 
     /// <summary>Samples the decoded slices (at their own positions) on the regular grid, linearly between neighbours.</summary>

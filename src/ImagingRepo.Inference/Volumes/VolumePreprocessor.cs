@@ -16,24 +16,42 @@ public static class VolumePreprocessor
     {
         ArgumentNullException.ThrowIfNull(volume);
         ArgumentNullException.ThrowIfNull(preprocessing);
-        var g = volume.Geometry;
-        var is3D = preprocessing.Layout == TensorLayout.Ncdhw;
-        Volume prepared;
-        if (preprocessing.Spacing is { } spacing)
+        var (x, y, z) = TargetSize(volume.Geometry, preprocessing);
+        var prepared = volume.Resize(x, y, z);
+        return Normalize(prepared, preprocessing);
+    }
+
+    /// <summary>The model grid's size (x, y, z) for a volume: its spacing or its input size; a 2D model keeps the slice count.</summary>
+    /// <param name="g">The volume's geometry.</param>
+    /// <param name="preprocessing">What the model expects.</param>
+    /// <returns>Columns, rows and slices.</returns>
+    internal static (int X, int Y, int Z) TargetSize(VolumeGeometry g, ModelPreprocessing preprocessing)
+    {
+        static int Size(int size, double spacing, double target)
         {
-            prepared = is3D
-                ? volume.ResampleToSpacing(spacing[2], spacing[1], spacing[0])
-                : volume.ResampleToSpacing(spacing[1], spacing[0], g.SpacingZ);
-        }
-        else if (preprocessing.Size is { } size)
-        {
-            prepared = is3D ? volume.Resize(size[2], size[1], size[0]) : volume.Resize(size[1], size[0], g.SizeZ);
-        }
-        else
-        {
-            prepared = volume.Resize(g.SizeX, g.SizeY, g.SizeZ);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(target);
+            return Math.Max(1, (int)Math.Round(size * spacing / target));
         }
 
+        var is3D = preprocessing.Layout == TensorLayout.Ncdhw;
+        if (preprocessing.Spacing is { } spacing)
+        {
+            return is3D
+                ? (Size(g.SizeX, g.SpacingX, spacing[2]), Size(g.SizeY, g.SpacingY, spacing[1]), Size(g.SizeZ, g.SpacingZ, spacing[0]))
+                : (Size(g.SizeX, g.SpacingX, spacing[1]), Size(g.SizeY, g.SpacingY, spacing[0]), g.SizeZ);
+        }
+
+        if (preprocessing.Size is { } size)
+        {
+            return is3D ? (size[2], size[1], size[0]) : (size[1], size[0], g.SizeZ);
+        }
+
+        return (g.SizeX, g.SizeY, g.SizeZ);
+    }
+
+    /// <summary>Applies the normalization to a volume on the model grid, disposing it when that fails.</summary>
+    internal static Volume Normalize(Volume prepared, ModelPreprocessing preprocessing)
+    {
         try
         {
             preprocessing.Normalization.Apply(prepared.Voxels);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using ImagingRepo.Inference.Runtime;
 using ImagingRepo.Inference.Volumes;
 
 namespace ImagingRepo.Inference.Tests.Volumes;
@@ -47,6 +48,40 @@ public sealed class VolumeAssemblerTests : IDisposable
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(false, TensorLayout.Ncdhw)]
+    [InlineData(false, TensorLayout.Nchw)]
+    [InlineData(true, TensorLayout.Ncdhw)]
+    public async Task Assembled_straight_onto_the_model_grid_it_holds_the_values_of_assembly_then_preparation(bool gap, TensorLayout layout)
+    {
+        new SyntheticCt
+        {
+            Rows = 24, Columns = 30, Slices = 11, Missing = gap ? new HashSet<int> { 5 } : new HashSet<int>(),
+            Hu = p => (Math.Sin(p.X * 0.37) * 300) + (p.Y * 7.3) - (p.Z * 2.1),
+        }.Write(_folder);
+        var preprocessing = new ModelPreprocessing
+        {
+            Layout = layout,
+            Size = layout == TensorLayout.Ncdhw ? [7, 13, 9] : [13, 9],
+            Normalization = IntensityNormalization.CtWindow(40, 400),
+        };
+        var options = new VolumeAssemblyOptions { GapsAreErrors = false };
+        var files = Directory.GetFiles(_folder);
+
+        using var volume = await new VolumeAssembler(options).AssembleFilesAsync(files, "series");
+        using var expected = VolumePreprocessor.Prepare(volume.Volume, preprocessing);
+        using var prepared = await new VolumeAssembler(options).AssembleFilesPreparedAsync(files, "series", preprocessing);
+
+        Assert.Equal(expected.Geometry, prepared.Prepared.Geometry);
+        Assert.Equal(volume.Volume.Geometry, prepared.Grid);
+        Assert.Equal(volume.SliceGridPositions, prepared.SliceGridPositions);
+        Assert.Equal(volume.Warnings, prepared.Warnings);
+        Assert.Equal(volume.Source.Slices, prepared.Source.Slices);
+        Assert.Equal(
+            expected.Voxels.ToArray().Select(BitConverter.SingleToInt32Bits),
+            prepared.Prepared.Voxels.ToArray().Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]
