@@ -12,14 +12,19 @@ namespace ImagingRepo.Client.Tests.Support;
 /// exactly as to a platform. Personas (<c>scripts/services/oidc-personas.json</c>) sign in with the client's own
 /// <see cref="ClientCredentialsTokenProvider"/>.
 /// </summary>
-public sealed class ReferenceService : IAsyncLifetime
+public class ReferenceService : IAsyncLifetime
 {
     private readonly Process? _process;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "imagingrepo-client-service-" + Guid.NewGuid().ToString("N"));
     private readonly System.Text.StringBuilder _log = new();
     private string? _problem;
 
-    public ReferenceService()
+    public ReferenceService() : this(dataLakePath: null)
+    {
+    }
+
+    /// <summary>A service that creates datasets from the local-folder lake at <paramref name="dataLakePath"/> (its durable creation pipeline), or passes creations through when null.</summary>
+    protected ReferenceService(string? dataLakePath)
     {
         Oidc = new OidcServer();
         if (!Oidc.IsAvailable) return;
@@ -42,6 +47,7 @@ public sealed class ReferenceService : IAsyncLifetime
         start.Environment["ImagingRepo__Service__Authentication__Audience"] = Audience;
         start.Environment["ImagingRepo__Service__Authentication__ClockSkew"] = "00:00:00";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (dataLakePath is not null) start.Environment["ImagingRepo__Creation__DataLakePath"] = dataLakePath;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -130,7 +136,7 @@ public sealed class ReferenceService : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         if (_process is { HasExited: false })
         {
