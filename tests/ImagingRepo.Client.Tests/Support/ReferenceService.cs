@@ -26,6 +26,7 @@ public class ReferenceService : IAsyncLifetime
     /// <summary>A service that creates datasets from the local-folder lake at <paramref name="dataLakePath"/> (its durable creation pipeline), or passes creations through when null.</summary>
     protected ReferenceService(string? dataLakePath)
     {
+        DataLakePath = dataLakePath;
         Oidc = new OidcServer();
         if (!Oidc.IsAvailable) return;
         var dll = Path.Combine(TestEnvironment.RepositoryRoot, "src", "ImagingRepo.Service", "bin", Configuration, "net10.0", "ImagingRepo.Service.dll");
@@ -56,6 +57,9 @@ public class ReferenceService : IAsyncLifetime
     }
 
     public OidcServer Oidc { get; }
+
+    /// <summary>The lake the service creates datasets from, or null when it passes creations through.</summary>
+    protected string? DataLakePath { get; }
 
     /// <summary>The service's data folder (its database, trace outbox <c>traces.db</c> and ledger).</summary>
     public string DataDirectory => _data;
