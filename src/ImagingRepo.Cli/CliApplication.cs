@@ -21,6 +21,7 @@ internal static class CliApplication
         root.Subcommands.Add(DeidCommand.Create());
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
+        root.Subcommands.Add(PacsCommand.Create());
 
         return root;
     }

@@ -64,7 +64,8 @@ internal sealed class ApiPipeline
     /// <summary>Sends a request and returns a successful answer; any other answer becomes a typed exception.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // A caller that asks for another representation (DICOMweb's application/dicom+json, multipart/related) says so itself.
+        if (request.Headers.Accept.Count == 0) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode) return response;
         using (response)

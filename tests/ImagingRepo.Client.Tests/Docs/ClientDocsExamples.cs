@@ -1,5 +1,6 @@
 using ImagingRepo.Client.Datasets;
 using ImagingRepo.Client.Datasets.InSitu;
+using ImagingRepo.Client.DicomWeb;
 using ImagingRepo.Client.Identity;
 using ImagingRepo.Client.Storage;
 using ImagingRepo.Client.Upload;
@@ -176,6 +177,54 @@ public sealed class ClientDocsExamples(ReferenceService service) : IDisposable
     }
 }
 
+/// <summary>The example of docs/client.md that needs a PACS: Orthanc, and the reference service over a local-folder lake.</summary>
+public sealed class ClientPacsDocsExample(OrthancServer orthanc, LakeReferenceService service)
+    : IClassFixture<OrthancServer>, IClassFixture<LakeReferenceService>, IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("imagingrepo-client-docs-pacs-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    [SkippableFact]
+    public async Task Pacs_studies_become_a_dataset()
+    {
+        orthanc.Require();
+        service.Require();
+        var pacsUrl = new Uri(orthanc.Url.TrimEnd('/') + "/dicom-web/");
+        var patientId = OrthancSeed.NewPatientId("DOCS");
+        await OrthancSeed.StoreStudyAsync(new DicomWebClient(pacsUrl, null, null), Path.Combine(_temp.FullName, "seed"), patientId, "CT", new DateOnly(2024, 6, 1), 1, 2);
+        var keyPath = Path.Combine(_temp.FullName, "deid.key");
+        await File.WriteAllTextAsync(keyPath, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var datasetName = DatasetsClientTests.Unique("Lung CT 2024");
+        var journalPath = Path.Combine(_temp.FullName, "lung-ct-2024.journal.jsonl");
+        IDataLakeStorage lake = new LocalFolderDataLakeStorage(service.LakePath);
+        using var repository = service.ClientOf("persona-curator");
+        var progress = new SynchronousProgress<DatasetUploadProgress>(_ => { });
+
+        // --- docs: pacs ---
+        var pacs = new DicomWebClient(pacsUrl, null, null);
+        var query = new DicomWebStudyQuery { PatientId = patientId, Modality = "CT", StudyDateFrom = new(2024, 1, 1), StudyDateTo = new(2024, 12, 31) };
+        var studies = new List<string>();
+        await foreach (var study in pacs.SearchStudiesAsync(query)) studies.Add(study.StudyInstanceUid);
+
+        var uploader = new DatasetUploader(pacs, lake, repository.Datasets);
+        var report = await uploader.UploadAsync(new DatasetUploadRequest
+        {
+            StudyInstanceUids = studies,
+            Dataset = new DatasetCreationRequest { Name = datasetName, Version = "1", Project = "ALPHA", Description = "CT studies of 2024." },
+            KeyPrefix = "site-7/",
+            Key = DeidentificationKey.FromFile(keyPath),
+            JournalPath = journalPath, // a rerun after a failure or a crash goes on from here
+        }, progress);
+        // report.Items: per study Uploaded, Skipped (done by an earlier run), Quarantined or Failed with its reason
+        // report.Dataset: the created dataset (null when a study failed), its CREATE_DATASET trace recorded by the service
+        // --- end ---
+
+        Assert.True(report.Succeeded, string.Join("; ", report.Failures.Select(f => f.Reason)));
+        Assert.Equal(1, report.Dataset!.StudiesCount);
+    }
+}
+
 /// <summary>Each C# block of docs/client.md is the region of <see cref="ClientDocsExamples"/> with its name.</summary>
 public sealed class ClientDocsPageTests
 {
@@ -184,6 +233,7 @@ public sealed class ClientDocsPageTests
     [InlineData("notebook")]
     [InlineData("job")]
     [InlineData("upload")]
+    [InlineData("pacs")]
     public void The_page_shows_the_code_the_examples_run(string name)
     {
         var page = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "docs", "client.md")).ReplaceLineEndings("\n");

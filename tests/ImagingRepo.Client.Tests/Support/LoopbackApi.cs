@@ -62,9 +62,14 @@ internal sealed class LoopbackApi : IAsyncDisposable
             Authorizations.Enqueue(context.Request.Headers["Authorization"]);
             var (status, body, headers) = _respond(context.Request);
             context.Response.StatusCode = status;
-            foreach (var (name, value) in headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
+            context.Response.ContentType = "application/json"; // unless the answer names its own
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            {
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) context.Response.ContentType = value;
+                else context.Response.Headers[name] = value;
+            }
+
             var bytes = System.Text.Encoding.UTF8.GetBytes(body);
-            context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
         }

@@ -12,15 +12,21 @@ namespace ImagingRepo.Client.Tests.Support;
 /// exactly as to a platform. Personas (<c>scripts/services/oidc-personas.json</c>) sign in with the client's own
 /// <see cref="ClientCredentialsTokenProvider"/>.
 /// </summary>
-public sealed class ReferenceService : IAsyncLifetime
+public class ReferenceService : IAsyncLifetime
 {
     private readonly Process? _process;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "imagingrepo-client-service-" + Guid.NewGuid().ToString("N"));
     private readonly System.Text.StringBuilder _log = new();
     private string? _problem;
 
-    public ReferenceService()
+    public ReferenceService() : this(dataLakePath: null)
     {
+    }
+
+    /// <summary>A service that creates datasets from the local-folder lake at <paramref name="dataLakePath"/> (its durable creation pipeline), or passes creations through when null.</summary>
+    protected ReferenceService(string? dataLakePath)
+    {
+        DataLakePath = dataLakePath;
         Oidc = new OidcServer();
         if (!Oidc.IsAvailable) return;
         var dll = Path.Combine(TestEnvironment.RepositoryRoot, "src", "ImagingRepo.Service", "bin", Configuration, "net10.0", "ImagingRepo.Service.dll");
@@ -42,6 +48,7 @@ public sealed class ReferenceService : IAsyncLifetime
         start.Environment["ImagingRepo__Service__Authentication__Audience"] = Audience;
         start.Environment["ImagingRepo__Service__Authentication__ClockSkew"] = "00:00:00";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (dataLakePath is not null) start.Environment["ImagingRepo__Creation__DataLakePath"] = dataLakePath;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -50,6 +57,9 @@ public sealed class ReferenceService : IAsyncLifetime
     }
 
     public OidcServer Oidc { get; }
+
+    /// <summary>The lake the service creates datasets from, or null when it passes creations through.</summary>
+    protected string? DataLakePath { get; }
 
     /// <summary>The service's data folder (its database, trace outbox <c>traces.db</c> and ledger).</summary>
     public string DataDirectory => _data;
@@ -130,7 +140,7 @@ public sealed class ReferenceService : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         if (_process is { HasExited: false })
         {

@@ -1,0 +1,198 @@
+using ImagingRepo.Client.Datasets;
+using ImagingRepo.Client.DicomWeb;
+using ImagingRepo.Client.Http;
+using ImagingRepo.Client.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImagingRepo.Client.Upload;
+
+/// <summary>
+/// The provider pipeline from a PACS to a dataset: each study is retrieved through WADO-RS to a work folder (streamed,
+/// instance by instance), de-identified and uploaded to the lake by <see cref="DeidentifyingUploader"/>, and recorded
+/// in a journal; then the dataset is created from the de-identified study folders through the dataset service, and the
+/// run waits for the creation (which records the CREATE_DATASET trace with the content's hashes). A rerun with the same
+/// journal skips the studies already uploaded and waits for the creation already started. Memory stays bounded by the
+/// de-identification batches whatever the size of a study; disk by one study. Not thread-safe: one run at a time.
+/// </summary>
+public sealed partial class DatasetUploader
+{
+    private readonly DicomWebClient _source;
+    private readonly IDataLakeStorage _lake;
+    private readonly DatasetsClient _datasets;
+    private readonly DatasetUploadOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the pipeline.</summary>
+    /// <param name="source">The PACS.</param>
+    /// <param name="lake">The data lake the dataset service reads.</param>
+    /// <param name="datasets">The dataset service.</param>
+    /// <param name="options">Work folder, de-identification and release settings, or null for the defaults.</param>
+    /// <param name="logger">The log (counts and ids only, never a patient's data), or null for none.</param>
+    public DatasetUploader(DicomWebClient source, IDataLakeStorage lake, DatasetsClient datasets, DatasetUploadOptions? options = null,
+        ILogger<DatasetUploader>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(lake);
+        ArgumentNullException.ThrowIfNull(datasets);
+        _source = source;
+        _lake = lake;
+        _datasets = datasets;
+        _options = options ?? new DatasetUploadOptions();
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Pulls, de-identifies and uploads the studies of <paramref name="request"/>, then creates the dataset and waits for it.</summary>
+    /// <param name="request">The studies, the dataset's metadata, the lake prefix, the de-identification key and the journal.</param>
+    /// <param name="progress">Told of each study and of each change in the creation's status, or null.</param>
+    /// <param name="cancellationToken">Stops the run; the journal keeps what is finished, and a rerun goes on from there.</param>
+    /// <returns>Every study's outcome and the created dataset (null when a study failed: nothing is created from a partial upload).</returns>
+    /// <exception cref="DatasetCreationFailedException">The service could not create the dataset.</exception>
+    public async Task<DatasetUploadReport> UploadAsync(DatasetUploadRequest request, IProgress<DatasetUploadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.StudyInstanceUids);
+        var prefix = request.KeyPrefix.Length == 0 || request.KeyPrefix.EndsWith('/') ? request.KeyPrefix : request.KeyPrefix + "/";
+        var journal = await DatasetUploadJournal.OpenAsync(request.JournalPath, prefix, cancellationToken).ConfigureAwait(false);
+        var work = Path.GetFullPath(_options.WorkFolder ?? Path.Combine(Path.GetTempPath(), "imagingrepo-pull-" + Guid.NewGuid().ToString("N")));
+        var uploader = new DeidentifyingUploader(_lake, _options.Deidentification);
+        var items = new List<DatasetUploadItem>(request.StudyInstanceUids.Count);
+        var instances = 0;
+        var total = request.StudyInstanceUids.Count;
+        try
+        {
+            foreach (var uid in request.StudyInstanceUids)
+            {
+                if (journal.Studies.TryGetValue(uid, out var done))
+                {
+                    items.Add(new DatasetUploadItem(uid, DatasetUploadOutcome.Skipped, 0, done.Quarantined, LakePaths(prefix, done), null));
+                    continue;
+                }
+
+                progress?.Report(new DatasetUploadProgress(DatasetUploadStage.Retrieving, items.Count, total, instances, null));
+                var item = await UploadStudyAsync(uid, items.Count + 1, work, prefix, request, uploader, journal, cancellationToken).ConfigureAwait(false);
+                instances += item.Instances;
+                items.Add(item);
+                progress?.Report(new DatasetUploadProgress(DatasetUploadStage.Uploading, items.Count, total, instances, null));
+            }
+        }
+        finally
+        {
+            if (_options.WorkFolder is null && Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        }
+
+        if (items.Any(i => i.Outcome == DatasetUploadOutcome.Failed))
+        {
+            Log.NotCreated(_logger, items.Count(i => i.Outcome == DatasetUploadOutcome.Failed), total);
+            progress?.Report(new DatasetUploadProgress(DatasetUploadStage.Finished, items.Count, total, instances, null));
+            return new DatasetUploadReport(items, null);
+        }
+
+        var operation = journal.OperationId is { } started
+            ? _datasets.GetCreationOperation(started)
+            : await StartCreationAsync(request, prefix, journal, cancellationToken).ConfigureAwait(false);
+        var creation = new Progress(status => progress?.Report(new DatasetUploadProgress(DatasetUploadStage.Creating, items.Count, total, instances, status)));
+        var dataset = await operation.WaitForCompletionAsync(creation, cancellationToken).ConfigureAwait(false);
+        if (_options.Release && dataset.Draft == true)
+        {
+            await _datasets.ReleaseAsync(operation.Id, cancellationToken).ConfigureAwait(false);
+            dataset = await _datasets.GetDatasetAsync(operation.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.Created(_logger, operation.Id, items.Count(i => i.Outcome == DatasetUploadOutcome.Uploaded), items.Count(i => i.Outcome == DatasetUploadOutcome.Skipped));
+        progress?.Report(new DatasetUploadProgress(DatasetUploadStage.Finished, items.Count, total, instances, null));
+        return new DatasetUploadReport(items, dataset);
+    }
+
+    private async Task<DatasetUploadItem> UploadStudyAsync(string uid, int position, string work, string prefix, DatasetUploadRequest request, DeidentifyingUploader uploader,
+        DatasetUploadJournal journal, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(work, "study");
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        try
+        {
+            DicomWebRetrieval retrieved;
+            try
+            {
+                retrieved = await _source.RetrieveStudyAsync(uid, folder, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImagingRepoRequestException e)
+            {
+                Log.StudyFailed(_logger, position, "retrieve", e.Status != 0 ? $"status {(int)e.Status}" : e.GetType().Name);
+                return new DatasetUploadItem(uid, DatasetUploadOutcome.Failed, 0, 0, [], "retrieve: " + e.Message);
+            }
+
+            var report = await uploader.UploadAsync([folder], prefix, request.Key, null, cancellationToken).ConfigureAwait(false);
+            var count = retrieved.Files.Count;
+            if (!report.Succeeded)
+            {
+                var reason = string.Join("; ", report.DeidentificationFailures.Select(f => "de-identification: " + f.Reason)
+                    .Concat(report.UploadFailures.Select(f => $"upload of {f.Key}: {f.Reason}")));
+                Log.StudyFailed(_logger, position, "de-identify and upload",
+                    $"{report.DeidentificationFailures.Count} de-identification and {report.UploadFailures.Count} upload failures");
+                return new DatasetUploadItem(uid, DatasetUploadOutcome.Failed, count, report.Quarantined, [], reason);
+            }
+
+            var lake = LakeStudies(prefix, report.Uploads.Select(u => u.Key));
+            await journal.RecordStudyAsync(new JournalStudy(uid, count, report.Quarantined, lake), cancellationToken).ConfigureAwait(false);
+            return new DatasetUploadItem(uid, lake.Count == 0 ? DatasetUploadOutcome.Quarantined : DatasetUploadOutcome.Uploaded, count, report.Quarantined,
+                LakePaths(prefix, journal.Studies[uid]), null);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<DatasetCreationOperation> StartCreationAsync(DatasetUploadRequest request, string prefix, DatasetUploadJournal journal,
+        CancellationToken cancellationToken)
+    {
+        var studies = request.StudyInstanceUids.Where(journal.Studies.ContainsKey).SelectMany(uid => journal.Studies[uid].Lake)
+            .DistinctBy(s => (s.Subject, s.Study)).ToList();
+        var dataset = request.Dataset with
+        {
+            Studies = [.. studies.Select(s => new StudyCreation
+            {
+                StudyId = s.Study,
+                StudyName = s.Study,
+                SubjectName = s.Subject,
+                PathInDatalake = $"{prefix}{s.Subject}/{s.Study}",
+                Series = [.. s.Series.Select(f => new Series { FolderName = f })],
+            })],
+            Subjects = [.. studies.Select(s => s.Subject).Distinct(StringComparer.Ordinal).Select(s => new Subject { SubjectName = s })],
+        };
+        var operation = await _datasets.StartCreateDatasetAsync(dataset, cancellationToken).ConfigureAwait(false);
+        await journal.RecordOperationAsync(operation.Id, cancellationToken).ConfigureAwait(false);
+        return operation;
+    }
+
+    /// <summary>The study folders and their series from the uploaded keys (<c>prefix/subject/study/series/instance.dcm</c>).</summary>
+    private static List<JournalLakeStudy> LakeStudies(string prefix, IEnumerable<string> keys) =>
+        [.. keys.Select(k => k[prefix.Length..].Split('/'))
+            .Where(parts => parts.Length == 4)
+            .GroupBy(parts => (Subject: parts[0], Study: parts[1]))
+            .OrderBy(g => g.Key.Subject, StringComparer.Ordinal).ThenBy(g => g.Key.Study, StringComparer.Ordinal)
+            .Select(g => new JournalLakeStudy(g.Key.Subject, g.Key.Study, [.. g.Select(p => p[2]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]))];
+
+    private static IReadOnlyList<string> LakePaths(string prefix, JournalStudy study) => [.. study.Lake.Select(s => $"{prefix}{s.Subject}/{s.Study}")];
+
+    /// <summary>Reports synchronously: the creation's statuses arrive in order, from one polling loop.</summary>
+    private sealed class Progress(Action<DatasetCreationStatus> report) : IProgress<DatasetCreationStatus>
+    {
+        public void Report(DatasetCreationStatus value) => report(value);
+    }
+
+    private static partial class Log
+    {
+        // By position in the request, never by UID: the log leaves the hospital, the UIDs must not.
+        [LoggerMessage(1, LogLevel.Warning, "Study {Position} of the request could not be uploaded ({Stage}: {Cause}); the report gives the reason")]
+        public static partial void StudyFailed(ILogger logger, int position, string stage, string cause);
+
+        [LoggerMessage(2, LogLevel.Warning, "{Failed} of {Total} studies failed: the dataset is not created; rerun with the same journal to retry them")]
+        public static partial void NotCreated(ILogger logger, int failed, int total);
+
+        [LoggerMessage(3, LogLevel.Information, "Dataset {DatasetId} created from {Uploaded} studies uploaded now and {Skipped} uploaded before")]
+        public static partial void Created(ILogger logger, string datasetId, int uploaded, int skipped);
+    }
+}
