@@ -25,7 +25,7 @@ internal static class CatalogueEndpoints
         api.MapGet("/catalogue", async (HttpContext context, CatalogueService service, [FromQuery] int? skip, [FromQuery] int? limit) =>
         {
             var format = Negotiate(context.Request) ?? RdfFormat.JsonLd;
-            var page = await service.PageAsync(skip, limit, ApiBase(context), context.RequestAborted).ConfigureAwait(false);
+            var page = await ProblemsAsJson(context, () => service.PageAsync(skip, limit, ApiBase(context), context.RequestAborted)).ConfigureAwait(false);
             var links = new List<string> { Link(page.Links.First, "first"), Link(page.Links.Last, "last") };
             if (page.Links.Next is { } next) links.Add(Link(next, "next"));
             if (page.Links.Previous is { } previous) links.Add(Link(previous, "prev"));
@@ -45,7 +45,8 @@ internal static class CatalogueEndpoints
             context.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
             if (Negotiate(context.Request) is not { } format || context.Request.RouteValues["id"] is not string id) return await next(invocation).ConfigureAwait(false);
             var service = context.RequestServices.GetRequiredService<CatalogueService>();
-            var graph = await service.DatasetAsync(context.PlatformUser(), id, ApiBase(context), context.RequestAborted).ConfigureAwait(false);
+            var graph = await ProblemsAsJson(context, () => service.DatasetAsync(context.PlatformUser(), id, ApiBase(context), context.RequestAborted))
+                .ConfigureAwait(false);
             return Write(context, graph, format);
         });
 
@@ -87,6 +88,23 @@ internal static class CatalogueEndpoints
         }
 
         return Results.Bytes(bytes, format == RdfFormat.Turtle ? TurtleWriter.MediaType + "; charset=utf-8" : JsonLdWriter.MediaType);
+    }
+
+    /// <summary>
+    /// A refusal is answered as problem details (JSON) whatever RDF the caller asked for: the problem writer honours
+    /// Accept, so the request is marked as accepting them before the exception goes on to the handler.
+    /// </summary>
+    private static async Task<T> ProblemsAsJson<T>(HttpContext context, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Hosting.ServiceProblemException)
+        {
+            context.Request.Headers.Accept = "application/problem+json";
+            throw;
+        }
     }
 
     private static string Link(string url, string relation) => $"<{url}>; rel=\"{relation}\"";

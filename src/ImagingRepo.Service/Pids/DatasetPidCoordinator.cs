@@ -29,7 +29,7 @@ internal sealed class DatasetPidCoordinator(
         {
             case TraceUpdateDetails.Publish when dataset.PidZenodoDoi is not null || dataset.PidPreferred != "custom":
             case TraceUpdateDetails.Reactivate when dataset.Public && dataset.PidZenodoDoi is not null:
-                await PublishAsync(session, dataset, open: true, cancellationToken).ConfigureAwait(false);
+                await PublishAsync(session, dataset, open: true, choosePreferred: true, cancellationToken).ConfigureAwait(false);
                 break;
             case TraceUpdateDetails.Unpublish when dataset.PidZenodoDoi is not null:
             case TraceUpdateDetails.Invalidate when dataset.Public && dataset.PidZenodoDoi is not null:
@@ -47,21 +47,22 @@ internal sealed class DatasetPidCoordinator(
     {
         if (dataset.PidZenodoDoi is not null) return;
         if (dataset.External) throw ServiceProblemException.Conflict($"The dataset '{dataset.Id}' is external: persistent identifiers are given by its own node.");
-        await PublishAsync(session, dataset, dataset.Public && !dataset.Invalidated, cancellationToken).ConfigureAwait(false);
+        // pids.preferred is set by the PATCH itself, after this.
+        await PublishAsync(session, dataset, dataset.Public && !dataset.Invalidated, choosePreferred: false, cancellationToken).ConfigureAwait(false);
         if (dataset.PidZenodoDoi is null)
         {
             throw ServiceProblemException.Conflict($"The dataset '{dataset.Id}' has no Zenodo DOI: no persistent-identifier provider is configured for its project.");
         }
     }
 
-    private async Task PublishAsync(DbSession session, DatasetRecord dataset, bool open, CancellationToken cancellationToken)
+    private async Task PublishAsync(DbSession session, DatasetRecord dataset, bool open, bool choosePreferred, CancellationToken cancellationToken)
     {
         var described = await DescribeAsync(session, dataset, open, cancellationToken).ConfigureAwait(false);
         string? doi = null;
         await CallAsync(async () => doi = await provider.PublishAsync(described, cancellationToken).ConfigureAwait(false), dataset.Id).ConfigureAwait(false);
         if (doi is null || dataset.PidZenodoDoi is not null) return;
         dataset.PidZenodoDoi = doi;
-        dataset.PidPreferred ??= "zenodoDoi";
+        if (choosePreferred) dataset.PidPreferred ??= "zenodoDoi";
     }
 
     private async Task<PidDataset> DescribeAsync(DbSession session, DatasetRecord d, bool open, CancellationToken cancellationToken)
