@@ -29,6 +29,8 @@ APT_PACKAGES+=(libcharls2 libopenjp2-7)
 APT_PACKAGES+=(python3-pil python3-numpy)
 # The C toolchain that native AOT links the CLI's native front with (scripts/publish-cli.sh).
 APT_PACKAGES+=(clang zlib1g-dev)
+# rdflib reads the service's DCAT-AP Turtle and JSON-LD back in its catalogue tests.
+APT_PACKAGES+=(python3-rdflib)
 
 export IMAGINGREPO_SERVICES_TOOLS="${IMAGINGREPO_SERVICES_TOOLS:-$ROOT/.services/tools}"
 export IMAGINGREPO_SERVICES_DIR="${IMAGINGREPO_TEST_SERVICES_DIR:-$ROOT/.services/test-run}"

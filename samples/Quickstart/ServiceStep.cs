@@ -82,8 +82,28 @@ internal static class ServiceStep
         Console.WriteLine($"   access check for a researcher of the project: {(access.Granted ? "granted" : "denied")}; the service's tracer API lists " +
                           $"{string.Join(", ", traces.GroupBy(a => a).Select(g => $"{g.Count()} {g.Key}"))} for it");
 
+        // FAIR metadata: once published, the dataset answers in DCAT-AP (Turtle or JSON-LD by Accept) and joins the paged
+        // catalogue EUCAIM harvests; publishing is a superadmin's decision. The local provider mints no DOI (Zenodo does).
+        using var admin = Http(new Uri(baseAddress, "api/"), "platform.admin", "admin_datasets,superadmin_datasets", "");
+        using (var publish = await admin.PatchAsync($"datasets/{operation.Id}",
+                   System.Net.Http.Json.JsonContent.Create(new Dictionary<string, object> { ["property"] = "public", ["value"] = true })))
+        {
+            publish.EnsureSuccessStatusCode();
+        }
+
+        using var describe = new HttpRequestMessage(HttpMethod.Get, $"datasets/{operation.Id}");
+        describe.Headers.Accept.ParseAdd("text/turtle");
+        using var described = await admin.SendAsync(describe);
+        var turtle = described.IsSuccessStatusCode ? await described.Content.ReadAsStringAsync() : "";
+        var catalogue = await admin.GetStringAsync("catalogue");
+        var listed = catalogue.Contains($"/api/datasets/{operation.Id}", StringComparison.Ordinal);
+        Console.WriteLine($"   published: its DCAT-AP description is {turtle.Split('\n').Length} lines of Turtle " +
+                          $"({(turtle.Contains("dcat:Dataset", StringComparison.Ordinal) ? "a dcat:Dataset" : "no dataset")}), and GET /api/catalogue " +
+                          $"{(listed ? "lists it" : "does not list it")} for EUCAIM to harvest");
+
         await app.StopAsync();
-        return dataset is { Draft: false } && access.Granted && traces.Contains(TraceUserAction.CreateDataset.ToWireName());
+        return dataset is { Draft: false } && access.Granted && traces.Contains(TraceUserAction.CreateDataset.ToWireName())
+            && turtle.Contains("dcat:Dataset", StringComparison.Ordinal) && listed;
     }
 
     private static RepositoryClient Client(Uri baseAddress, string user, string roles, string groups) =>

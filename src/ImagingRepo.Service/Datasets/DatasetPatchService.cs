@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImagingRepo.Service.Hosting;
+using ImagingRepo.Service.Pids;
 using ImagingRepo.Service.Security;
 using ImagingRepo.Service.Storage;
 using ImagingRepo.Service.Traces;
@@ -18,7 +19,8 @@ internal sealed class DatasetPatchService(
     Database database,
     DatasetRepository datasets,
     UserRepository users,
-    DatasetTraceRecorder traces)
+    DatasetTraceRecorder traces,
+    DatasetPidCoordinator pids)
 {
     public async Task PatchAsync(PlatformUser user, string id, PropertyPatchBody body, CancellationToken cancellationToken)
     {
@@ -53,6 +55,8 @@ internal sealed class DatasetPatchService(
 
             var details = await ApplyAsync(session, user, dataset, property, body.Value, cancellationToken).ConfigureAwait(false);
             if (details is not { } changed) return;
+            // The persistent identifier follows the change before it is written: when its registry fails, nothing is.
+            await pids.OnChangedAsync(session, dataset, changed.Trace, cancellationToken).ConfigureAwait(false);
             await datasets.UpdateAsync(session, dataset, cancellationToken).ConfigureAwait(false);
             if (changed.Trace is { } trace)
             {
@@ -130,6 +134,12 @@ internal sealed class DatasetPatchService(
             }
 
             case "pids":
+                if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("preferred", out var wanted) && wanted.ValueKind == JsonValueKind.String
+                    && wanted.GetString()?.Trim() == "zenodoDoi")
+                {
+                    await pids.MintForPreferenceAsync(session, d, ct).ConfigureAwait(false);
+                }
+
                 return SetPids(d, value);
             case "contactInfo":
                 return Set(d.ContactInfo, InputRules.String(value, "value", 256), v => d.ContactInfo = v, TraceUpdateDetails.ContactInformationUpdated);

@@ -74,7 +74,7 @@ internal static class DatasetsEndpoints
         datasets.MapGet("/{id}", async (HttpContext context, string id, DatasetService service) =>
             EndpointSupport.JsonWithETag(context, await service.GetAsync(context.PlatformUser(), id, context.RequestAborted).ConfigureAwait(false),
                 ServiceJsonContext.Default.DatasetDetailsWire))
-            .WithName("getDataset").Produces<DatasetDetailsWire>().Problems(401, 404);
+            .WithName("getDataset").Produces<DatasetDetailsWire>().Problems(401, 404).WithDcatNegotiation();
 
         datasets.MapPatch("/{id}", async (HttpContext context, string id, [FromBody] PropertyPatchBody body, DatasetPatchService service) =>
         {

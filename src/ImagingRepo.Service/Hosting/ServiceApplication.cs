@@ -1,10 +1,12 @@
 using System.Net;
 using ImagingRepo.Service.Access;
+using ImagingRepo.Service.Catalogue;
 using ImagingRepo.Service.Creation.Integration;
 using ImagingRepo.Service.Datasets;
 using ImagingRepo.Service.Endpoints;
 using ImagingRepo.Service.Eucaim;
 using ImagingRepo.Service.Licenses;
+using ImagingRepo.Service.Pids;
 using ImagingRepo.Service.Projects;
 using ImagingRepo.Service.Security;
 using ImagingRepo.Service.Storage;
@@ -79,6 +81,8 @@ public static partial class ServiceApplication
 
         services.AddSingleton<DatasetService>();
         services.AddSingleton<DatasetPatchService>();
+        services.AddServicePids(configuration);
+        services.AddServiceCatalogue(configuration);
         services.AddSingleton<DatasetMaintenanceService>();
         services.AddSingleton<IDatasetCreationStore, DatasetCreationStore>();
         // With a data lake configured the durable creation pipeline (Creation/) is the creation queue; without one, or when a
@@ -201,6 +205,7 @@ public static partial class ServiceApplication
         api.MapLicenses();
         api.MapEucaim();
         api.MapTraces();
+        api.MapCatalogue();
     }
 
     private static bool IsLoopback(string? url) =>

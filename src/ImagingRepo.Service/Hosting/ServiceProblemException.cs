@@ -52,4 +52,7 @@ internal sealed class ServiceProblemException : Exception
 
     /// <summary>422: well-formed JSON whose content cannot be processed (a malformed search tree).</summary>
     public static ServiceProblemException Unprocessable(string detail) => new(StatusCodes.Status422UnprocessableEntity, detail);
+
+    /// <summary>502: a system the operation depends on (a persistent-identifier registry) failed; nothing was changed.</summary>
+    public static ServiceProblemException BadGateway(string detail) => new(StatusCodes.Status502BadGateway, detail);
 }
