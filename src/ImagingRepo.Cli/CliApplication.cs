@@ -22,6 +22,8 @@ internal static class CliApplication
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(PacsCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
 
         return root;
     }

@@ -65,6 +65,6 @@ public sealed partial class CommandDocsTests
         Assert.Contains(Root.Subcommands, c => c.Name == "infer");
     }
 
-    [GeneratedRegex(@"^\| `imagingrepo (?<command>[a-z]+)(?: (?<sub>[a-z]+(?:\\\|[a-z]+)*))?", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| `imagingrepo (?<command>[a-z]+)(?: (?<sub>[a-z-]+(?:\\\|[a-z-]+)*))?", RegexOptions.Multiline)]
     private static partial Regex TableCommand();
 }
