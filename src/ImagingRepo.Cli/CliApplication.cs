@@ -10,7 +10,8 @@ internal static class CliApplication
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand(
-            "imagingrepo: DICOM dump and de-identification, dataset hashes and traces, ONNX inference on series, in-situ Kubernetes jobs, workspaces and policy checks for cancer-imaging repositories.");
+            "imagingrepo: DICOM dump and de-identification, dataset hashes and traces, ONNX inference on series, in-situ Kubernetes jobs, workspaces and policy checks, " +
+            "PACS query and pull, and the dataset service's catalogue (login, datasets) for cancer-imaging repositories.");
 
         // Keep one line per command so that features can be added without touching each other.
         root.Subcommands.Add(InfoCommand.Create());
@@ -22,6 +23,8 @@ internal static class CliApplication
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(PacsCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
 
         return root;
     }

@@ -101,50 +101,20 @@ internal sealed class JobsCommandSupport
     }
 
     /// <summary>
-    /// The gate, recorder and trace sink of a submission: over the dataset service when one is configured (the client's
-    /// options bound from the <c>ImagingRepo</c> section of <c>--config</c> and <c>IMAGINGREPO_</c> variables, validated
-    /// as an application's are), otherwise ones that refuse every dataset.
+    /// The gate, recorder and trace sink of a submission: over the dataset service when one is configured
+    /// (<see cref="ServiceConnection"/>: the settings <c>imagingrepo login</c> saved, the <c>ImagingRepo</c> section of
+    /// <c>--config</c>, <c>IMAGINGREPO_</c> variables), otherwise ones that refuse every dataset.
     /// </summary>
     public DatasetServices DatasetServices(ParseResult parse)
     {
-        var builder = new ConfigurationBuilder();
-        if (parse.GetValue(Config) is { } file)
-        {
-            builder.AddJsonFile(file.FullName, optional: false, reloadOnChange: false);
-        }
-
-        var root = builder.AddEnvironmentVariables("IMAGINGREPO_").Build();
-        var fromFile = root.GetSection(ImagingRepoClientOptions.SectionName);
-        var named = parse.GetValue(Service) is { Length: > 0 } given ? given
-            : Environment.GetEnvironmentVariable("IMAGINGREPO_SERVICE_URL") is { Length: > 0 } variable ? variable
-            : fromFile["Endpoint"];
-        if (string.IsNullOrEmpty(named))
+        if (ServiceConnection.Create(parse.GetValue(Service), parse.GetValue(Config)) is not { } services)
         {
             var unconfigured = new UnconfiguredDatasetServices();
             return new DatasetServices(unconfigured, unconfigured, unconfigured, null);
         }
 
-        if (!Uri.TryCreate(named, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
-        {
-            throw new JobsValidationException("--service", $"'{named}' is not an http(s) URL of the dataset service's API root");
-        }
-
-        // The variables (IMAGINGREPO_SIGNIN__CLIENTID …) and the file's section, the variables winning.
-        var section = new ConfigurationBuilder().AddConfiguration(fromFile).AddConfiguration(root).Build();
-        var services = new ServiceCollection()
-            .AddImagingRepoClient(section, options => options.Endpoint = endpoint)
-            .BuildServiceProvider();
-        try
-        {
-            _ = services.GetRequiredService<IOptions<ImagingRepoClientOptions>>().Value;
-            return new DatasetServices(services.GetRequiredService<IDatasetAccessGate>(), services.GetRequiredService<IDatasetAccessRecorder>(),
-                services.GetRequiredService<IDatasetUseTraceSink>(), services);
-        }
-        catch (OptionsValidationException e)
-        {
-            services.Dispose();
-            throw new JobsValidationException("--service", $"the dataset service settings: {string.Join("; ", e.Failures)}", e);
-        }
+        return new DatasetServices(services.GetRequiredService<IDatasetAccessGate>(), services.GetRequiredService<IDatasetAccessRecorder>(),
+            services.GetRequiredService<IDatasetUseTraceSink>(), services);
     }
 
     public string UserName(ParseResult parse) =>
@@ -193,6 +163,11 @@ internal sealed class JobsCommandSupport
             return 2;
         }
         catch (JobsValidationException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message);
+            return 2;
+        }
+        catch (ServiceSettingsException e)
         {
             await error.WriteLineAsync("error: " + e.Message);
             return 2;
