@@ -67,11 +67,11 @@ internal sealed class IdentityDirectoryOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The token endpoint as configured, or Keycloak's for the realm.</summary>
-    public Uri EffectiveTokenEndpoint => TokenEndpoint
+    public Uri EffectiveTokenEndpoint() => TokenEndpoint
         ?? new Uri(BaseUrl!.AbsoluteUri.TrimEnd('/') + "/realms/" + Uri.EscapeDataString(Realm!) + "/protocol/openid-connect/token");
 
     /// <summary>The admin API root of the realm, ending in a slash.</summary>
-    public Uri AdminRealmUrl => new(BaseUrl!.AbsoluteUri.TrimEnd('/') + "/admin/realms/" + Uri.EscapeDataString(Realm!) + "/");
+    public Uri AdminRealmUrl() => new(BaseUrl!.AbsoluteUri.TrimEnd('/') + "/admin/realms/" + Uri.EscapeDataString(Realm!) + "/");
 
     /// <summary>Why the Keycloak settings cannot work, or null.</summary>
     public string? Problem()

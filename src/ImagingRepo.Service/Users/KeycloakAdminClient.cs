@@ -20,7 +20,7 @@ internal sealed class KeycloakAdminClient(IHttpClientFactory httpClients, Keyclo
     public const string HttpClientName = "ImagingRepo.Keycloak.Admin";
 
     private static readonly KeycloakJsonContext Json = KeycloakJsonContext.Default;
-    private readonly Lazy<Uri> _root = new(() => options.Value.AdminRealmUrl);
+    private readonly Lazy<Uri> _root = new(() => options.Value.AdminRealmUrl());
     private string? _rolesClientUuid;
 
     private int PageSize => options.Value.PageSize;

@@ -44,10 +44,14 @@ internal sealed class KeycloakTokenSource(IHttpClientFactory httpClients, IOptio
 
     public void Dispose() => _gate.Dispose();
 
+    private static string? Field(TokenResponse response, string name) =>
+        response.Json is { ValueKind: System.Text.Json.JsonValueKind.Object } json && json.TryGetProperty(name, out var value)
+        && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+
     private async Task<(string Token, DateTimeOffset RenewAt)> RequestAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var endpoint = o.EffectiveTokenEndpoint;
+        var endpoint = o.EffectiveTokenEndpoint();
         var http = httpClients.CreateClient(HttpClientName);
         TokenResponse response;
         try
@@ -68,8 +72,11 @@ internal sealed class KeycloakTokenSource(IHttpClientFactory httpClients, IOptio
         if (response.IsError || string.IsNullOrEmpty(response.AccessToken))
         {
             var status = response.HttpStatusCode == 0 ? (int?)null : (int)response.HttpStatusCode;
+            // An HTTP error's Error is the reason phrase; Keycloak's own reason is in the JSON body (error, error_description).
+            var error = Field(response, "error") ?? response.Error;
+            var description = Field(response, "error_description") ?? response.ErrorDescription;
             throw new IdentityDirectoryException("POST token (client credentials)", endpoint, status,
-                response.Error is { Length: > 0 } error ? $"{error} {response.ErrorDescription}".TrimEnd() : "no access token in the answer");
+                error is { Length: > 0 } ? $"{error} {description}".TrimEnd() : "no access token in the answer");
         }
 
         var lifetime = TimeSpan.FromSeconds(Math.Max(response.ExpiresIn, 0));

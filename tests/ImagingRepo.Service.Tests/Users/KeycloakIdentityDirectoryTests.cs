@@ -25,13 +25,16 @@ public sealed class KeycloakIdentityDirectoryTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(_keycloak)).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<TimeProvider>(_time);
+        // The resilience pipeline takes the container's TimeProvider for its delays: it keeps the real clock, and only
+        // the token cache runs on the fake one, so that a token can be made to expire.
+        services.AddSingleton(TimeProvider.System);
         services.AddOptions<ServiceOptions>();
         services.AddSingleton<Database>(_ => new SqliteDatabase(Path.Combine(_dataDirectory, "service.db")));
         services.AddSingleton<IMigrationSource, ServiceMigrations>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<UserRepository>();
         services.AddIdentityDirectory(configuration);
+        services.AddSingleton(sp => new KeycloakTokenSource(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<IdentityDirectoryOptions>>(), _time));
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         await _services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
     }

@@ -89,7 +89,7 @@ public sealed class KeycloakStandIn : IAsyncDisposable
             Enabled = enabled,
             FirstName = firstName,
             LastName = lastName,
-            Email = username + "@example.org",
+            Email = username.ToLowerInvariant() + "@example.org",
             CreatedTimestamp = 1_700_000_000_000,
             Attributes = attributes ?? [],
             Roles = [.. roles ?? []],
