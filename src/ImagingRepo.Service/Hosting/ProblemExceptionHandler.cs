@@ -8,7 +8,7 @@ namespace ImagingRepo.Service.Hosting;
 /// <summary>
 /// Turns exceptions into problem details: a <see cref="ServiceProblemException"/> with its status, a request the
 /// framework could not bind (malformed JSON, an unknown property, a query value of the wrong type) as 400 with the
-/// parser's reason, anything else as a 500 that tells nothing about the inside (and is logged).
+/// parser's reason, a failure of the identity directory as 502, anything else as a 500 that tells nothing about the inside (and is logged).
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -19,6 +19,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             ServiceProblemException p => (p.Status, p.Message),
             BadHttpRequestException b => (b.StatusCode, Describe(b)),
             JsonException j => (StatusCodes.Status400BadRequest, "The request body is not valid: " + j.Message),
+            Users.IdentityDirectoryException => (StatusCodes.Status502BadGateway, "The identity directory (Keycloak) failed; the service log has the details."),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error; the service log has the details."),
         };
         if (status >= 500) LogUnexpected(exception, httpContext.Request.Method, httpContext.Request.Path);

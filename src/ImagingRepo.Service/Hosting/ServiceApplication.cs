@@ -95,6 +95,7 @@ public static partial class ServiceApplication
         services.AddSingleton<ProjectService>();
         services.AddSingleton<ProjectLogoStore>();
         services.AddSingleton<UserService>();
+        services.AddIdentityDirectory(configuration);
         services.TryAddSingleton<IIdentityDirectory, EmbeddedIdentityDirectory>();
         services.AddSingleton<LicenseService>();
         services.AddSingleton<EucaimSearchService>();

@@ -9,7 +9,7 @@ namespace ImagingRepo.Service.Projects;
 /// Projects, their settings (defaults of new datasets, Zenodo account) and subprojects. Anyone may list and read
 /// projects; admin_projects creates and deletes them; their managers (ADMINS-PROJECT-&lt;code&gt;) change them.
 /// </summary>
-internal sealed class ProjectService(Database database, ProjectRepository projects, DatasetRepository datasets)
+internal sealed class ProjectService(Database database, ProjectRepository projects, DatasetRepository datasets, Users.IIdentityDirectory directory)
 {
     private static readonly string[] EditableProperties = ["name", "shortDescription", "externalUrl", "logoUrl"];
 
@@ -44,7 +44,7 @@ internal sealed class ProjectService(Database database, ProjectRepository projec
     }
 
     /// <summary>Creates (admin_projects) or replaces (a manager of the project) a project with its settings.</summary>
-    public Task SaveAsync(PlatformUser user, string code, ProjectBody body, CancellationToken cancellationToken)
+    public async Task SaveAsync(PlatformUser user, string code, ProjectBody body, CancellationToken cancellationToken)
     {
         InputRules.Code(code, "code");
         var name = InputRules.Required(body.Name, "name", 160, 3);
@@ -53,7 +53,7 @@ internal sealed class ProjectService(Database database, ProjectRepository projec
         var logoUrl = InputRules.Url(body.LogoUrl, "logoUrl", 256, allowEmpty: true);
         // The spec leaves projectConfig optional: a new project starts without defaults, a replaced one keeps its own.
         var config = body.ProjectConfig is { } configBody ? ReadConfig(configBody) : null;
-        return database.InTransactionAsync(async session =>
+        await database.InTransactionAsync(async session =>
         {
             var existing = await projects.GetAsync(session, code, cancellationToken).ConfigureAwait(false);
             RequireModify(user, code, creating: existing is null);
@@ -66,7 +66,10 @@ internal sealed class ProjectService(Database database, ProjectRepository projec
                 LogoUrl = logoUrl,
                 Config = config ?? existing?.Config ?? new(),
             }, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        // After the commit, and on every save: the groups are made idempotently, so saving the project again repairs a
+        // directory that was unreachable the first time.
+        await directory.EnsureProjectGroupsAsync(code, cancellationToken).ConfigureAwait(false);
     }
 
     public Task PatchAsync(PlatformUser user, string code, PropertyPatchBody body, CancellationToken cancellationToken)

@@ -49,6 +49,9 @@ internal sealed class EmbeddedIdentityDirectory(Database database, UserRepositor
     public Task<(List<UserRecord> Page, int Total)> SearchAsync(bool? disabled, string? search, int skip, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync(s => users.SearchAsync(s, disabled, search, skip, limit, cancellationToken), cancellationToken);
 
+    /// <summary>Nothing to create: the projects table is the embedded directory's list of project groups.</summary>
+    public Task EnsureProjectGroupsAsync(string code, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task SaveAsync(string username, int? gid, IReadOnlyList<string>? roles, IReadOnlyList<string>? projects, string? siteCode, bool siteGiven,
         CancellationToken cancellationToken)
     {
@@ -91,7 +94,7 @@ internal sealed class EmbeddedIdentityDirectory(Database database, UserRepositor
         _remembered.TryRemove(username, out _);
     }
 
-    private static bool IsUniqueViolation(System.Data.Common.DbException e) =>
+    internal static bool IsUniqueViolation(System.Data.Common.DbException e) =>
         e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
         || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
 }

@@ -4,7 +4,7 @@ namespace ImagingRepo.Service.Users;
 
 /// <summary>
 /// Where the platform's users, their roles and their projects live: the service's own table by default
-/// (<see cref="EmbeddedIdentityDirectory"/>), Keycloak's admin API in production. The access check asks it for the
+/// (<see cref="EmbeddedIdentityDirectory"/>), Keycloak's admin API in production (<see cref="KeycloakIdentityDirectory"/>). The access check asks it for the
 /// roles and projects of a user who is not the caller.
 /// </summary>
 internal interface IIdentityDirectory
@@ -12,7 +12,7 @@ internal interface IIdentityDirectory
     /// <summary>The user, or null when unknown.</summary>
     Task<UserRecord?> FindAsync(string username, CancellationToken cancellationToken);
 
-    /// <summary>Records what a validated token says about its user (identity, roles, projects), keeping GID and site.</summary>
+    /// <summary>Records what a validated token says about its user (identity, roles, projects), keeping GID and site; a no-op where the directory issued the token itself.</summary>
     Task RememberAsync(PlatformUser user, CancellationToken cancellationToken);
 
     /// <summary>One page of users matching the filters, and their total.</summary>
@@ -27,6 +27,12 @@ internal interface IIdentityDirectory
     /// <param name="siteGiven">Whether the site was given (null then clears it).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task SaveAsync(string username, int? gid, IReadOnlyList<string>? roles, IReadOnlyList<string>? projects, string? siteCode, bool siteGiven, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes sure the groups of project <paramref name="code"/> exist (<c>PROJECT-&lt;code&gt;</c> for its members,
+    /// <c>ADMINS-PROJECT-&lt;code&gt;</c> for its managers); idempotent.
+    /// </summary>
+    Task EnsureProjectGroupsAsync(string code, CancellationToken cancellationToken);
 }
 
 /// <summary>The platform view of a directory user.</summary>
