@@ -4,7 +4,12 @@ using ImagingRepo.TestSupport;
 
 namespace ImagingRepo.Cli.Tests.Commands;
 
-/// <summary><c>imagingrepo pacs query|pull</c> against Orthanc (inside ./test.sh's loopback-only namespace).</summary>
+/// <summary>
+/// <c>imagingrepo pacs query|pull</c> against Orthanc (inside ./test.sh's loopback-only namespace). In the Console
+/// collection: the commands run in this process and their output is read from the redirected console, which the other
+/// command tests redirect too.
+/// </summary>
+[Collection("Console")]
 public sealed class PacsCommandTests(OrthancServer server) : IClassFixture<OrthancServer>, IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("imagingrepo-cli-pacs-").FullName;
