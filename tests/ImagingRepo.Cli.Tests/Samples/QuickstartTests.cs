@@ -91,6 +91,6 @@ public sealed class QuickstartTests : IDisposable
 
         // the reference service in process: the dataset created from the lake through the Client, released, granted, traced
         Assert.Contains("through the Client: 1 study, 1 subject, draft False after release", second.Stdout, StringComparison.Ordinal);
-        Assert.Contains("access check for a researcher of the project: granted; the service's tracer API lists 1 CREATE_DATASET", second.Stdout, StringComparison.Ordinal);
+        Assert.True(second.Stdout.Contains("access check for a researcher of the project: granted; the service's tracer API lists 1 CREATE_DATASET for it", StringComparison.Ordinal), second.Stdout);
     }
 }
