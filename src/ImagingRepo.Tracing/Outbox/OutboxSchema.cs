@@ -84,7 +84,7 @@ internal static class OutboxSchema
     private static async Task BackfillDatasetsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         // The ids come from each trace's canonical JSON, not from the '|'-joined column, which cannot tell "a|b" from "a", "b".
-        using var insert = Command(connection, transaction, "INSERT INTO trace_datasets (dataset_id, trace_seq) VALUES (@ds, @seq) ON CONFLICT DO NOTHING");
+        using var insert = Command(connection, transaction, OutboxSql.InsertTraceDataset);
         AddParameter(insert, "@ds", "");
         AddParameter(insert, "@seq", 0L);
         using var page = Command(connection, transaction, "SELECT seq, json FROM traces WHERE seq > @after ORDER BY seq LIMIT " + BackfillPageSize);

@@ -188,23 +188,7 @@ public sealed partial class DeidCommandTests : IDisposable
         return System.Diagnostics.Process.Start(start)!;
     }
 
-    private static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var writer = new StringWriter();
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        Console.SetOut(writer);
-        Console.SetError(writer);
-        try
-        {
-            var code = CliApplication.CreateRootCommand().Parse(args).Invoke();
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static (int ExitCode, string Output) Run(params string[] args) => InProcessCli.Run(args);
 
     internal static void WriteInstances(string folder, int count, int pixelBytes = 0)
     {

@@ -66,21 +66,5 @@ public sealed class PacsCommandTests(OrthancServer server) : IClassFixture<Ortha
         Assert.Contains("--url (or $IMAGINGREPO_DICOMWEB_URL)", text, StringComparison.Ordinal);
     }
 
-    private static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var writer = new StringWriter();
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        Console.SetOut(writer);
-        Console.SetError(writer);
-        try
-        {
-            var code = CliApplication.CreateRootCommand().Parse(args).Invoke();
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static (int ExitCode, string Output) Run(params string[] args) => InProcessCli.Run(args);
 }
