@@ -9,6 +9,7 @@ namespace ImagingRepo.Service.Datasets;
 internal sealed partial class DatasetService(
     Database database,
     DatasetRepository datasets,
+    DatasetListIndex listIndex,
     StudyRepository studies,
     AclRepository acl,
     ProjectRepository projects,
@@ -104,8 +105,10 @@ internal sealed partial class DatasetService(
     public Task<DatasetListWire> SearchAsync(PlatformUser user, DatasetSearch search, CancellationToken cancellationToken) =>
         database.ReadAsync(async session =>
         {
-            var (page, total) = await datasets.SearchListAsync(session, search with { Visibility = DatasetPermissions.Visibility(user) }, cancellationToken)
-                .ConfigureAwait(false);
+            var visible = search with { Visibility = DatasetPermissions.Visibility(user) };
+            var (page, total) = string.IsNullOrEmpty(search.SearchSubject)
+                ? await listIndex.SearchAsync(session, visible, cancellationToken).ConfigureAwait(false)
+                : await datasets.SearchListAsync(session, visible, cancellationToken).ConfigureAwait(false);
             return new DatasetListWire(total, page.Count, search.Skip, search.Limit, page,
                 user.CanCreateDatasets ? ["create"] : []);
         }, cancellationToken);

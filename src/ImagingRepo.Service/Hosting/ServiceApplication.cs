@@ -146,6 +146,7 @@ public static partial class ServiceApplication
         services.AddSingleton<IMigrationSource, ServiceMigrations>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<DatasetRepository>();
+        services.AddSingleton<DatasetListIndex>();
         services.AddSingleton<StudyRepository>();
         services.AddSingleton<AclRepository>();
         services.AddSingleton<ProjectRepository>();

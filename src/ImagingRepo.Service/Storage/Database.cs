@@ -18,6 +18,13 @@ internal abstract class Database : IAsyncDisposable
     /// </summary>
     public string ForUpdate => Provider == StorageProvider.PostgreSql ? " FOR UPDATE" : "";
 
+    /// <summary>
+    /// Appended to a text sort key so that it sorts by code point whatever the database's collation: PostgreSQL's
+    /// <c>"C"</c> collation compares the UTF-8 bytes, which is SQLite's default (BINARY) and the order the service's
+    /// in-memory dataset list uses, so every path lists in the same order.
+    /// </summary>
+    public string CodePointOrder => Provider == StorageProvider.PostgreSql ? " COLLATE \"C\"" : "";
+
     /// <summary>Opens a connection (pooled).</summary>
     public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -27,7 +34,9 @@ internal abstract class Database : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-        var result = await work(new DbSession(connection, transaction, this)).ConfigureAwait(false);
+        var session = new DbSession(connection, transaction, this);
+        var result = await work(session).ConfigureAwait(false);
+        await session.RunBeforeCommitAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }

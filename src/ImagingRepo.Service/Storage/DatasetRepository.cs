@@ -45,6 +45,7 @@ internal sealed class DatasetRepository
             $"{SearchKeyValues})",
             Parameters(dataset), cancellationToken).ConfigureAwait(false);
         await WriteTagsAsync(session, dataset, cancellationToken).ConfigureAwait(false);
+        session.BeforeCommit(CountListVersionUpAsync);
     }
 
     /// <summary>Writes every property back and counts the revision up.</summary>
@@ -65,6 +66,7 @@ internal sealed class DatasetRepository
             Parameters(dataset), cancellationToken).ConfigureAwait(false);
         await session.ExecuteAsync("DELETE FROM dataset_tags WHERE dataset_id = @id", cancellationToken, ("@id", dataset.Id)).ConfigureAwait(false);
         await WriteTagsAsync(session, dataset, cancellationToken).ConfigureAwait(false);
+        session.BeforeCommit(CountListVersionUpAsync);
     }
 
     /// <summary>The dataset, or null; <paramref name="forUpdate"/> locks the row for the rest of the transaction.</summary>
@@ -82,8 +84,28 @@ internal sealed class DatasetRepository
             Map, parameters, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<int> DeleteAsync(DbSession session, string id, CancellationToken cancellationToken) =>
-        session.ExecuteAsync("DELETE FROM datasets WHERE id = @id", cancellationToken, ("@id", id));
+    public Task<int> DeleteAsync(DbSession session, string id, CancellationToken cancellationToken)
+    {
+        session.BeforeCommit(CountListVersionUpAsync);
+        return session.ExecuteAsync("DELETE FROM datasets WHERE id = @id", cancellationToken, ("@id", id));
+    }
+
+    /// <summary>The version of the datasets as a whole: it moves with every committed write to any of them.</summary>
+    public async Task<long> ListVersionAsync(DbSession session, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await session.ScalarAsync("SELECT value FROM dataset_list_version WHERE id = 1", cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("dataset_list_version has no row: the service's migration 3 did not run"), CultureInfo.InvariantCulture);
+
+    /// <summary>Every dataset as the list shows it and filters it (<see cref="DatasetListEntry"/>).</summary>
+    public Task<List<DatasetListEntry>> ListEntriesAsync(DbSession session, CancellationToken cancellationToken) =>
+        session.QueryAsync(
+            $"SELECT {ListColumns}, d.author_id, d.next_id, d.name_key, d.author_name_key, lower(d.id), d.search_text FROM datasets d",
+            r => new DatasetListEntry(MapListItem(r), r.GetString(ListColumnCount), r.NullableString(ListColumnCount + 1),
+                r.GetString(ListColumnCount + 2), r.GetString(ListColumnCount + 3), r.GetString(ListColumnCount + 4), r.GetString(ListColumnCount + 5),
+                r.Int64(4)),
+            null, cancellationToken);
+
+    private static Task CountListVersionUpAsync(DbSession session, CancellationToken cancellationToken) =>
+        session.ExecuteAsync("UPDATE dataset_list_version SET value = value + 1 WHERE id = 1", null, cancellationToken);
 
     /// <summary>Drafts other than <paramref name="exceptId"/> that name <paramref name="previousId"/> as their previous version.</summary>
     public async Task<List<string>> OtherVersionsOfAsync(DbSession session, string previousId, string exceptId, CancellationToken cancellationToken) =>
@@ -130,17 +152,18 @@ internal sealed class DatasetRepository
     {
         var (where, parameters) = Filter(search);
         var sql = new StringBuilder($"SELECT {columns}, COUNT(*) OVER () FROM datasets d WHERE {where} ORDER BY ");
+        var byCodePoint = session.Database.CodePointOrder;
         sql.Append(search.SortBy switch
         {
-            DatasetSortKey.Name => "d.name_key",
-            DatasetSortKey.AuthorName => "d.author_name_key",
+            DatasetSortKey.Name => "d.name_key" + byCodePoint,
+            DatasetSortKey.AuthorName => "d.author_name_key" + byCodePoint,
             DatasetSortKey.StudiesCount => "d.studies_count",
             DatasetSortKey.SubjectsCount => "d.subjects_count",
             DatasetSortKey.TimesUsed => "d.times_used",
             _ => "d.creation_date",
         });
         var direction = search.Descending ? " DESC" : " ASC";
-        sql.Append(direction).Append(", d.id").Append(direction);
+        sql.Append(direction).Append(", d.id").Append(byCodePoint).Append(direction);
         if (search.Limit > 0)
         {
             sql.Append(" LIMIT @limit");

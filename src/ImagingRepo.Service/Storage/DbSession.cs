@@ -5,8 +5,31 @@ namespace ImagingRepo.Service.Storage;
 /// <summary>One connection (and, for writes, its transaction) that repositories run their statements on.</summary>
 internal sealed class DbSession(DbConnection connection, DbTransaction? transaction, Database database)
 {
+    private List<Func<DbSession, CancellationToken, Task>>? _beforeCommit;
+
     /// <summary>The database the session belongs to (for its dialect).</summary>
     public Database Database { get; } = database;
+
+    /// <summary>
+    /// Runs <paramref name="step"/> once, as the transaction's last statement before it commits, however often it is
+    /// asked for. A row every writer changes (a version counter) is then locked only for the commit, after every other
+    /// lock the transaction takes, so two writers can never wait for each other in a cycle.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The session has no transaction (it was opened to read).</exception>
+    public void BeforeCommit(Func<DbSession, CancellationToken, Task> step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (transaction is null) throw new InvalidOperationException("a write needs a session with a transaction (Database.InTransactionAsync)");
+        _beforeCommit ??= [];
+        if (!_beforeCommit.Contains(step)) _beforeCommit.Add(step);
+    }
+
+    /// <summary>Runs the steps <see cref="BeforeCommit"/> collected, in the order they were first asked for.</summary>
+    internal async Task RunBeforeCommitAsync(CancellationToken cancellationToken)
+    {
+        if (_beforeCommit is null) return;
+        foreach (var step in _beforeCommit) await step(this, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Runs a statement; returns the rows it changed.</summary>
     public async Task<int> ExecuteAsync(string sql, IEnumerable<KeyValuePair<string, object?>>? parameters, CancellationToken cancellationToken)

@@ -199,5 +199,12 @@ internal sealed class ServiceMigrations : IMigrationSource
             "UPDATE datasets SET name_key = lower(name), author_name_key = lower(author_name), " +
             $"search_text = lower(name) || '{DatasetSearchText.Separator}' || lower(id) || '{DatasetSearchText.Separator}' || lower(author_name)",
         ]),
+        // Every write to datasets counts this up in its transaction (DatasetRepository), so a service that holds the list
+        // in memory (DatasetListIndex) learns with one read by key whether its copy is still the database's.
+        new(Component, 3, "dataset_list_version: the counter every change to a dataset moves",
+        [
+            "CREATE TABLE dataset_list_version (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO dataset_list_version (id, value) VALUES (1, 1)",
+        ]),
     ];
 }
