@@ -25,6 +25,7 @@ internal static class CliApplication
         root.Subcommands.Add(PacsCommand.Create());
         root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(UploadCommand.Create());
 
         return root;
     }
