@@ -46,7 +46,7 @@ public sealed record DatasetUploadFile(string Path, DatasetUploadFileOutcome Out
 
 /// <summary>What a <see cref="DatasetUploader"/> run did.</summary>
 /// <param name="Items">Every source study's outcome, in the order asked (a folder's studies in the order of their UIDs).</param>
-/// <param name="Dataset">The created dataset, or null when a study or a DICOM file failed (nothing is created from a partial upload).</param>
+/// <param name="Dataset">The created dataset, or null when a study or a DICOM file failed or there was no study (nothing is created from a partial or empty upload).</param>
 public sealed record DatasetUploadReport(IReadOnlyList<DatasetUploadItem> Items, DatasetDetails? Dataset)
 {
     /// <summary>The files of a source folder that are in no study: not DICOM (ignored), or DICOM whose study could not be read (failed); empty for a PACS.</summary>

@@ -66,8 +66,9 @@ public sealed partial class DatasetUploader
     /// <param name="request">The studies, the dataset's metadata, the lake prefix, the de-identification key and the journal.</param>
     /// <param name="progress">Told of each study and of each change in the creation's status, or null.</param>
     /// <param name="cancellationToken">Stops the run; the journal keeps what is finished, and a rerun goes on from there.</param>
-    /// <returns>Every study's outcome and the created dataset (null when a study failed: nothing is created from a partial upload).</returns>
+    /// <returns>Every study's outcome and the created dataset (null when a study failed, or none was asked for: nothing is created from a partial or empty upload).</returns>
     /// <exception cref="DatasetCreationFailedException">The service could not create the dataset.</exception>
+    /// <exception cref="UploadJournalMismatchException">The journal belongs to a run with another key prefix.</exception>
     /// <exception cref="InvalidOperationException">The uploader was created without a PACS.</exception>
     public async Task<DatasetUploadReport> UploadAsync(DatasetUploadRequest request, IProgress<DatasetUploadProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -96,11 +97,12 @@ public sealed partial class DatasetUploader
     /// <param name="progress">Told while the headers are read, of each study, and of each change in the creation's status, or null.</param>
     /// <param name="cancellationToken">Stops the run; the journal keeps what is finished, and a rerun goes on from there.</param>
     /// <returns>
-    /// Every study's outcome, the files in no study, and the created dataset (null when a study or a DICOM file failed:
-    /// nothing is created from a partial upload).
+    /// Every study's outcome, the files in no study, and the created dataset (null when a study or a DICOM file failed,
+    /// or the folder holds no study: nothing is created from a partial or empty upload).
     /// </returns>
     /// <exception cref="DirectoryNotFoundException">There is no such folder.</exception>
     /// <exception cref="DatasetCreationFailedException">The service could not create the dataset.</exception>
+    /// <exception cref="UploadJournalMismatchException">The journal belongs to a run with another key prefix.</exception>
     public async Task<DatasetUploadReport> UploadFolderAsync(DatasetFolderUploadRequest request, IProgress<DatasetUploadProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -139,8 +141,9 @@ public sealed partial class DatasetUploader
         }
 
         var failedFiles = files.Count(f => f.Outcome == DatasetUploadFileOutcome.Failed);
-        if (items.Any(i => i.Outcome == DatasetUploadOutcome.Failed) || failedFiles > 0)
+        if (items.Any(i => i.Outcome == DatasetUploadOutcome.Failed) || failedFiles > 0 || total == 0)
         {
+            if (total == 0) Log.NoStudies(_logger);
             if (failedFiles > 0) Log.FilesFailed(_logger, failedFiles);
             Log.NotCreated(_logger, items.Count(i => i.Outcome == DatasetUploadOutcome.Failed), total);
             progress?.Report(new DatasetUploadProgress(DatasetUploadStage.Finished, items.Count, total, instances, null));
@@ -248,6 +251,9 @@ public sealed partial class DatasetUploader
 
         [LoggerMessage(3, LogLevel.Information, "Dataset {DatasetId} created from {Uploaded} studies uploaded now and {Skipped} uploaded before")]
         public static partial void Created(ILogger logger, string datasetId, int uploaded, int skipped);
+
+        [LoggerMessage(5, LogLevel.Warning, "The source holds no study: no (empty) dataset is created")]
+        public static partial void NoStudies(ILogger logger);
 
         [LoggerMessage(4, LogLevel.Warning, "{Files} DICOM files of the folder could not be read: the dataset is not created; the report names them")]
         public static partial void FilesFailed(ILogger logger, int files);

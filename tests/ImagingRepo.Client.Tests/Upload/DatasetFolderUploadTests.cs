@@ -123,6 +123,24 @@ public sealed class DatasetFolderUploadTests(LakeReferenceService service) : ICl
     }
 
     [SkippableFact]
+    public async Task A_folder_without_studies_makes_no_dataset_and_a_journal_of_another_prefix_is_refused()
+    {
+        service.Require();
+        var export = Directory.CreateDirectory(Path.Combine(_temp.FullName, "export")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(export, "notes.txt"), "nothing to see");
+        using var curator = service.ClientOf("persona-curator");
+        var uploader = new DatasetUploader(new LocalFolderDataLakeStorage(service.LakePath), curator.Datasets);
+
+        var report = await uploader.UploadFolderAsync(Request(export, "site-a/"));
+
+        Assert.Empty(report.Items);
+        Assert.Null(report.Dataset);
+        Assert.Equal(DatasetUploadFileOutcome.Ignored, Assert.Single(report.Files).Outcome);
+        var refused = await Assert.ThrowsAsync<UploadJournalMismatchException>(() => uploader.UploadFolderAsync(Request(export, "site-b/")));
+        Assert.Equal(Path.Combine(_temp.FullName, "journal.jsonl"), refused.JournalPath);
+    }
+
+    [SkippableFact]
     public async Task A_missing_folder_is_a_typed_error_and_an_uploader_without_a_pacs_refuses_pacs_studies()
     {
         service.Require();
