@@ -66,7 +66,23 @@ internal static class UploadCommand
             using var services = ServiceConnection.Require(parse.GetValue(ServiceOptions.Service), parse.GetValue(ServiceOptions.Config),
                 settings => ChooseLake(lakeSetting, settings.DataLake));
             var uploader = new DatasetUploader(services.GetRequiredService<IDataLakeStorage>(), services.GetRequiredService<DatasetsClient>(), options, null);
-            var report = await UploadProgressView.RunAsync(progress => uploader.UploadFolderAsync(request, progress, cancellationToken)).ConfigureAwait(false);
+            DatasetUploadReport report;
+            try
+            {
+                report = await UploadProgressView.RunAsync(progress => uploader.UploadFolderAsync(request, progress, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DataLakeException or Amazon.Runtime.AmazonServiceException or DatasetCreationFailedException)
+            {
+                // What the journal keeps stays done: the same command goes on from there once the lake or the service is fixed.
+                var what = e is DatasetCreationFailedException ? "" : "the data lake: ";
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {what}{e.Message}; rerun with --journal {journalPath} to go on").ConfigureAwait(false);
+                return 1;
+            }
+            catch (UploadJournalMismatchException e)
+            {
+                throw new ServiceSettingsException("--journal", e.Message, e);
+            }
+
             var output = parse.InvocationConfiguration.Output;
             await output.WriteLineAsync(parse.GetValue(json) ? Json(report, journalPath) : Text(report, journalPath)).ConfigureAwait(false);
             return report.Succeeded ? 0 : 1;
@@ -153,6 +169,7 @@ internal static class UploadCommand
                   $"files in no study: {report.Files.Count - failedFiles} ignored, {failedFiles} failed; journal: {journal}");
         lines.Add(report.Dataset is { } dataset
             ? $"dataset {dataset.Id} created: {dataset.StudiesCount ?? 0} studies, {dataset.SubjectsCount ?? 0} subjects, {(dataset.Draft == true ? "draft" : "released")}"
+            : report.Items.Count == 0 ? "no dataset created: the folder holds no DICOM study"
             : $"no dataset created: {Count(DatasetUploadOutcome.Failed)} studies and {failedFiles} files failed; fix or remove them and rerun with --journal {journal}");
         return string.Join(Environment.NewLine, lines);
     }

@@ -49,6 +49,12 @@ public sealed class UploadCommandTests(LakeReferenceService service) : IClassFix
         Assert.Equal(studies, report.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("studyInstanceUid").GetString()));
         Assert.Equal(["ignored", "ignored"], report.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("outcome").GetString()));
         Assert.Equal(id, report.RootElement.GetProperty("dataset").GetProperty("id").GetString());
+
+        // That journal is another prefix's: refused as a wrong setting, before anything is uploaded.
+        var (mismatch, refusal) = InProcessCli.Run([.. upload.Select(a => a == prefix ? prefix + "-other" : a)]);
+        Assert.Equal(2, mismatch);
+        Assert.Contains("error: --journal: the upload journal ", refusal, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(service.LakePath, prefix + "-other")));
     }
 
     [SkippableFact]
