@@ -11,7 +11,7 @@ internal static class CliApplication
     {
         var root = new RootCommand(
             "imagingrepo: DICOM dump and de-identification, dataset hashes and traces, ONNX inference on series, in-situ Kubernetes jobs, workspaces and policy checks, " +
-            "PACS query and pull, and the dataset service's catalogue (login, datasets) for cancer-imaging repositories.");
+            "PACS query and pull, provider upload of DICOM folders into datasets, and the dataset service's catalogue (login, datasets) for cancer-imaging repositories.");
 
         // Keep one line per command so that features can be added without touching each other.
         root.Subcommands.Add(InfoCommand.Create());
@@ -25,6 +25,7 @@ internal static class CliApplication
         root.Subcommands.Add(PacsCommand.Create());
         root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(UploadCommand.Create());
 
         return root;
     }

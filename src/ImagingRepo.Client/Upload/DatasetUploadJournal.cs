@@ -49,8 +49,11 @@ internal sealed class DatasetUploadJournal
                 switch (entry.GetProperty("kind").GetString())
                 {
                     case "start" when entry.GetProperty("prefix").GetString() != keyPrefix:
-                        throw new InvalidOperationException(
-                            $"the upload journal {journal._path} belongs to a run with another key prefix; give this run its own journal");
+                        throw new UploadJournalMismatchException(
+                            $"the upload journal {journal._path} belongs to a run with another key prefix; give this run its own journal")
+                        {
+                            JournalPath = journal._path,
+                        };
                     case "study":
                         var source = entry.GetProperty("source").GetString()!;
                         journal._studies[source] = new JournalStudy(source, entry.GetProperty("instances").GetInt32(), entry.GetProperty("quarantined").GetInt32(),

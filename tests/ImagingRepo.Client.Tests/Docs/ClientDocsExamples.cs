@@ -8,6 +8,7 @@ using ImagingRepo.Client.Tests.Datasets;
 using ImagingRepo.Client.Tests.DicomWeb;
 using ImagingRepo.Client.Tests.Identity;
 using ImagingRepo.Client.Tests.Support;
+using ImagingRepo.Client.Tests.Upload;
 using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 using ImagingRepo.TestSupport;
 using ImagingRepo.Tracing.Hashing;
@@ -225,6 +226,47 @@ public sealed class ClientPacsDocsExample(OrthancServer orthanc, LakeReferenceSe
     }
 }
 
+/// <summary>The folder example of docs/client.md: corpus studies in an export folder, and the reference service over a local-folder lake.</summary>
+public sealed class ClientFolderDocsExample(LakeReferenceService service) : IClassFixture<LakeReferenceService>, IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("imagingrepo-client-docs-folder-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    [SkippableFact]
+    public async Task Folder_studies_become_a_dataset()
+    {
+        service.Require();
+        var exportFolder = Path.Combine(_temp.FullName, "export");
+        CorpusExport.Write(exportFolder, 2, 1);
+        var keyPath = Path.Combine(_temp.FullName, "deid.key");
+        await File.WriteAllTextAsync(keyPath, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var datasetName = DatasetsClientTests.Unique("CT export 2024");
+        var journalPath = Path.Combine(_temp.FullName, "ct-export-2024.journal.jsonl");
+        IDataLakeStorage lake = new LocalFolderDataLakeStorage(service.LakePath);
+        using var repository = service.ClientOf("persona-curator");
+        var progress = new SynchronousProgress<DatasetUploadProgress>(_ => { });
+
+        // --- docs: folder ---
+        var uploader = new DatasetUploader(lake, repository.Datasets); // no PACS
+        var report = await uploader.UploadFolderAsync(new DatasetFolderUploadRequest
+        {
+            Folder = exportFolder, // searched recursively; files are grouped into studies by Study Instance UID
+            Dataset = new DatasetCreationRequest { Name = datasetName, Version = "1", Project = "ALPHA", Description = "CT studies of the 2024 export." },
+            KeyPrefix = "site-7/",
+            Key = DeidentificationKey.FromFile(keyPath),
+            JournalPath = journalPath, // outside the folder; a rerun skips the studies uploaded already
+        }, progress);
+        // report.Items: per study Uploaded, Skipped, Quarantined or Failed with its reason
+        // report.Files: files in no study, Ignored (not DICOM, a DICOMDIR) or Failed (DICOM whose study cannot be read)
+        // --- end ---
+
+        Assert.True(report.Succeeded, string.Join("; ", report.Failures.Select(f => f.Reason)));
+        Assert.Equal(2, report.Dataset!.StudiesCount);
+        Assert.Equal(2, report.Files.Count);
+    }
+}
+
 /// <summary>Each C# block of docs/client.md is the region of <see cref="ClientDocsExamples"/> with its name.</summary>
 public sealed class ClientDocsPageTests
 {
@@ -234,6 +276,7 @@ public sealed class ClientDocsPageTests
     [InlineData("job")]
     [InlineData("upload")]
     [InlineData("pacs")]
+    [InlineData("folder")]
     public void The_page_shows_the_code_the_examples_run(string name)
     {
         var page = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "docs", "client.md")).ReplaceLineEndings("\n");
