@@ -180,7 +180,8 @@ static async Task<int> RunAsync(string folder)
 
     // 6. The platform side: the reference dataset service in this process, on loopback, over the same data lake. Unconfigured
     //    it signs callers in from development headers (loopback only); on a platform it takes OIDC tokens (docs/service.md).
-    var released = await ServiceStep.RunAsync(root, lake, subject);
+    //    Last, the hospital's export folder goes through the Client's provider pipeline (DatasetUploader) into a dataset.
+    var released = await ServiceStep.RunAsync(root, lake, subject, hospital);
 
     Console.WriteLine();
     Console.WriteLine("Embedded defaults used: SQLite outbox, local folder as data lake, local hash-chained ledger, manifests rendered not submitted, " +

@@ -1,7 +1,10 @@
 using ImagingRepo.Client;
 using ImagingRepo.Client.Datasets;
 using ImagingRepo.Client.Projects;
+using ImagingRepo.Client.Storage;
 using ImagingRepo.Client.Traces;
+using ImagingRepo.Client.Upload;
+using ImagingRepo.Dicom.Deidentification.Pseudonymization;
 using ImagingRepo.Service.Hosting;
 using ImagingRepo.Tracing.Model;
 using Microsoft.AspNetCore.Builder;
@@ -17,8 +20,14 @@ internal static class ServiceStep
 {
     private const string Project = "QUICKSTART";
 
-    /// <summary>Runs the step; true when the dataset was created from the lake, released, granted and its trace found.</summary>
-    public static async Task<bool> RunAsync(string root, string lake, string subjectFolder)
+    /// <summary>The lake folder the provider pipeline uploads into, beside step 1's subject folder.</summary>
+    public const string UploadPrefix = "site-upload";
+
+    /// <summary>
+    /// Runs the step; true when the dataset was created from the lake, released, granted, its trace found and it was
+    /// published, and when the hospital's export folder became a second dataset through the provider pipeline.
+    /// </summary>
+    public static async Task<bool> RunAsync(string root, string lake, string subjectFolder, string hospitalExport)
     {
         await using var app = ServiceApplication.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -103,9 +112,35 @@ internal static class ServiceStep
                           $"({(turtle.Contains("dcat:Dataset", StringComparison.Ordinal) ? "a dcat:Dataset" : "no dataset")}), and GET /api/catalogue " +
                           $"{(listed ? "lists it" : "does not list it")} for EUCAIM to harvest");
 
+        // The provider pipeline in one call: a hospital's export folder (here step 1's) is scanned into studies,
+        // de-identified into the lake under the site's prefix, journalled study by study (a rerun with the journal goes on
+        // where it stopped) and made a dataset, whose creation the call waits for. On a platform the lake is S3 (Ceph RGW).
+        var upload = await new DatasetUploader(new LocalFolderDataLakeStorage(lake), steward.Datasets).UploadFolderAsync(new DatasetFolderUploadRequest
+        {
+            Folder = hospitalExport,
+            Dataset = new DatasetCreationRequest
+            {
+                Name = "Quickstart CT, uploaded",
+                Version = "1",
+                Project = Project,
+                Description = "The synthetic study of the Quickstart, from the hospital's export folder.",
+                Provenance = "synthetic",
+                Purpose = "a walk through the platform",
+                Type = [DatasetType.Original],
+                CollectionMethod = [CollectionMethod.Cohort],
+            },
+            KeyPrefix = UploadPrefix + "/",
+            Key = DeidentificationKey.Generate(),
+            JournalPath = Path.Combine(root, "state", "upload-journal.jsonl"),
+        });
+        var ignored = upload.Files.Count(f => f.Outcome == DatasetUploadFileOutcome.Ignored);
+        Console.WriteLine($"   the export folder uploaded by DatasetUploader: {upload.Items.Count(i => i.Outcome == DatasetUploadOutcome.Uploaded)} study " +
+                          $"de-identified into {UploadPrefix}/ of the lake ({ignored} non-DICOM file ignored), dataset " +
+                          $"{(upload.Succeeded ? $"created with {upload.Dataset!.StudiesCount} study" : "not created")}");
+
         await app.StopAsync();
         return dataset is { Draft: false } && access.Granted && traces.Contains(TraceUserAction.CreateDataset.ToWireName())
-            && turtle.Contains("dcat:Dataset", StringComparison.Ordinal) && listed;
+            && turtle.Contains("dcat:Dataset", StringComparison.Ordinal) && listed && upload.Succeeded;
     }
 
     private static RepositoryClient Client(Uri baseAddress, string user, string roles, string groups) =>

@@ -79,7 +79,9 @@ public sealed class QuickstartTests : IDisposable
         Assert.Contains("skipped 1 duplicate and ignored 1 non-DICOM file", second.Stdout, StringComparison.Ordinal);
         Assert.Contains("Anchored in the local ledger; dataset integrity intact", second.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"userAction\":\"CREATE_DATASET\"", second.Stdout, StringComparison.Ordinal); // the tracer V1 request
-        Assert.Single(Directory.GetDirectories(Path.Combine(folder, "datalake")));
+        // step 1's subject, and the folder step 6's provider pipeline uploaded into
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(folder, "datalake")).Length);
+        Assert.Single(Directory.GetDirectories(Path.Combine(folder, "datalake", "site-upload")));
 
         // the shipped model on the CPU: 32 of 64 columns above -500 HU, 64 rows, 3 slices of 0.8 x 0.8 x 2.5 mm = 9.83 ml
         Assert.Contains("5. ran quickstart-soft-tissue 1.0.0 on the CPU (CPUExecutionProvider, ONNX Runtime ", second.Stdout, StringComparison.Ordinal);
@@ -92,5 +94,6 @@ public sealed class QuickstartTests : IDisposable
         // the reference service in process: the dataset created from the lake through the Client, released, granted, traced
         Assert.Contains("through the Client: 1 study, 1 subject, draft False after release", second.Stdout, StringComparison.Ordinal);
         Assert.True(second.Stdout.Contains("access check for a researcher of the project: granted; the service's tracer API lists 1 CREATE_DATASET for it", StringComparison.Ordinal), second.Stdout);
+        Assert.True(second.Stdout.Contains("the export folder uploaded by DatasetUploader: 1 study de-identified into site-upload/ of the lake (1 non-DICOM file ignored), dataset created with 1 study", StringComparison.Ordinal), second.Stdout);
     }
 }
