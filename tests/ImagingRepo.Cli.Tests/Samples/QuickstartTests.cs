@@ -79,8 +79,10 @@ public sealed class QuickstartTests : IDisposable
         Assert.Contains("skipped 1 duplicate and ignored 1 non-DICOM file", second.Stdout, StringComparison.Ordinal);
         Assert.Contains("Anchored in the local ledger; dataset integrity intact", second.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"userAction\":\"CREATE_DATASET\"", second.Stdout, StringComparison.Ordinal); // the tracer V1 request
-        // step 1's subject, and the folder step 6's provider pipeline uploaded into
-        Assert.Equal(2, Directory.GetDirectories(Path.Combine(folder, "datalake")).Length);
+        // step 1's subject, and the folder step 6's provider pipeline uploaded into (its hashes in the lake's hidden metadata folder)
+        var lakeFolders = Directory.GetDirectories(Path.Combine(folder, "datalake")).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).ToList();
+        Assert.Equal(2, lakeFolders.Count);
+        Assert.Contains("site-upload", lakeFolders);
         Assert.Single(Directory.GetDirectories(Path.Combine(folder, "datalake", "site-upload")));
 
         // the shipped model on the CPU: 32 of 64 columns above -500 HU, 64 rows, 3 slices of 0.8 x 0.8 x 2.5 mm = 9.83 ml
