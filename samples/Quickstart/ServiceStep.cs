@@ -52,7 +52,7 @@ internal static class ServiceStep
 
         var study = Directory.GetDirectories(subjectFolder).Single();
         var subject = Path.GetFileName(subjectFolder);
-        var operation = await steward.Datasets.StartCreateDatasetAsync(new DatasetCreationRequest
+        var metadata = new DatasetCreationRequest
         {
             Name = "Quickstart CT",
             Version = "1",
@@ -62,6 +62,9 @@ internal static class ServiceStep
             Purpose = "a walk through the platform",
             Type = [DatasetType.Original],
             CollectionMethod = [CollectionMethod.Cohort],
+        };
+        var operation = await steward.Datasets.StartCreateDatasetAsync(metadata with
+        {
             Studies =
             [
                 new StudyCreation
@@ -118,17 +121,7 @@ internal static class ServiceStep
         var upload = await new DatasetUploader(new LocalFolderDataLakeStorage(lake), steward.Datasets).UploadFolderAsync(new DatasetFolderUploadRequest
         {
             Folder = hospitalExport,
-            Dataset = new DatasetCreationRequest
-            {
-                Name = "Quickstart CT, uploaded",
-                Version = "1",
-                Project = Project,
-                Description = "The synthetic study of the Quickstart, from the hospital's export folder.",
-                Provenance = "synthetic",
-                Purpose = "a walk through the platform",
-                Type = [DatasetType.Original],
-                CollectionMethod = [CollectionMethod.Cohort],
-            },
+            Dataset = metadata with { Name = "Quickstart CT, uploaded", Description = "The synthetic study of the Quickstart, from the hospital's export folder." },
             KeyPrefix = UploadPrefix + "/",
             Key = DeidentificationKey.Generate(),
             JournalPath = Path.Combine(root, "state", "upload-journal.jsonl"),

@@ -18,4 +18,18 @@ namespace ImagingRepo.Cli.Commands;
 [JsonSerializable(typeof(DatasetCreationRequest))]
 [JsonSerializable(typeof(DatasetCreationStatus))]
 [JsonSerializable(typeof(Dictionary<string, string?>))]
+[JsonSerializable(typeof(UploadReportJson))]
 internal sealed partial class DatasetsJsonContext : JsonSerializerContext;
+
+/// <summary><c>imagingrepo upload --json</c>: every study's and every left-out file's outcome, the journal, and the dataset (null when none was created).</summary>
+internal sealed record UploadReportJson(
+    IReadOnlyList<UploadItemJson> Items,
+    IReadOnlyList<UploadFileJson> Files,
+    string Journal,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DatasetDetails? Dataset);
+
+/// <summary>One study of <see cref="UploadReportJson"/>; the outcome in camelCase (<c>uploaded</c>, <c>skipped</c>, …).</summary>
+internal sealed record UploadItemJson(string StudyInstanceUid, string Outcome, int Instances, int Quarantined, IReadOnlyList<string> LakeStudies, string? Reason);
+
+/// <summary>A file of the source that belongs to no study (not DICOM, or unreadable) and why.</summary>
+internal sealed record UploadFileJson(string Path, string Outcome, string Reason);

@@ -174,48 +174,11 @@ internal static class UploadCommand
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static string Json(DatasetUploadReport report, string journal)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("items");
-            foreach (var item in report.Items)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("studyInstanceUid", item.StudyInstanceUid);
-                writer.WriteString("outcome", Camel(item.Outcome.ToString()));
-                writer.WriteNumber("instances", item.Instances);
-                writer.WriteNumber("quarantined", item.Quarantined);
-                writer.WriteStartArray("lakeStudies");
-                foreach (var study in item.LakeStudies) writer.WriteStringValue(study);
-                writer.WriteEndArray();
-                if (item.Reason is not null) writer.WriteString("reason", item.Reason);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("files");
-            foreach (var file in report.Files)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("path", file.Path);
-                writer.WriteString("outcome", Camel(file.Outcome.ToString()));
-                writer.WriteString("reason", file.Reason);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteString("journal", journal);
-            writer.WritePropertyName("dataset");
-            if (report.Dataset is { } dataset) JsonSerializer.Serialize(writer, dataset, DatasetsJsonContext.Default.DatasetDetails);
-            else writer.WriteNullValue();
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+    private static string Json(DatasetUploadReport report, string journal) =>
+        JsonSerializer.Serialize(new UploadReportJson(
+            [.. report.Items.Select(i => new UploadItemJson(i.StudyInstanceUid, Camel(i.Outcome.ToString()), i.Instances, i.Quarantined, i.LakeStudies, i.Reason))],
+            [.. report.Files.Select(f => new UploadFileJson(f.Path, Camel(f.Outcome.ToString()), f.Reason))],
+            journal, report.Dataset), DatasetsJsonContext.Default.UploadReportJson);
 
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }
