@@ -337,13 +337,20 @@ public sealed class EthereumTraceLedger : ITraceLedger
     {
         if (batch.Root.Length != 32) throw new ArgumentException("the root must be 32 bytes", nameof(batch));
         var function = new AnchorFunction { Root = batch.Root.ToArray() };
+
+        // A batch's traces name few datasets many times over: each key is hashed once per batch.
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var entry in batch.Entries)
         {
             function.TraceIds.Add(UuidBytes.Of(entry.TraceId));
             function.Actions.Add((byte)entry.Action);
             if (entry.DatasetIds.Count > ushort.MaxValue) throw new ArgumentException($"trace {entry.TraceId} names more than {ushort.MaxValue} datasets", nameof(batch));
             function.DatasetCounts.Add((ushort)entry.DatasetIds.Count);
-            foreach (var dataset in entry.DatasetIds) function.DatasetKeys.Add(DatasetKey.Of(dataset));
+            foreach (var dataset in entry.DatasetIds)
+            {
+                if (!keys.TryGetValue(dataset, out var key)) keys.Add(dataset, key = DatasetKey.Of(dataset));
+                function.DatasetKeys.Add(key);
+            }
         }
 
         return function;
