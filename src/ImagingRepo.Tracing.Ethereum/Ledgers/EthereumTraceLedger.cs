@@ -6,6 +6,7 @@ using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
+using Nethereum.RLP;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Util;
@@ -168,7 +169,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
         ArgumentNullException.ThrowIfNull(batch);
         if (_readOnly) throw new LedgerException("this Ethereum ledger has no PrivateKey: it reads, it does not anchor", isTransient: false);
         var function = ToFunction(batch);
-        var data = function.GetCallData().ToHex(prefix: true);
+        var callData = function.GetCallData();
         try
         {
             var nonce = await _web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(_address, BlockParameter.CreatePending()).ConfigureAwait(false);
@@ -181,7 +182,7 @@ public sealed class EthereumTraceLedger : ITraceLedger
             else if (_options.EstimateGas)
             {
                 var estimate = await _web3.Eth.Transactions.EstimateGas.SendRequestAsync(
-                    new CallInput(data, _contract) { From = _address }).ConfigureAwait(false);
+                    new CallInput(callData.ToHex(prefix: true), _contract) { From = _address }).ConfigureAwait(false);
                 gas = estimate.Value * 6 / 5 + 10_000;
             }
             else
@@ -191,11 +192,8 @@ public sealed class EthereumTraceLedger : ITraceLedger
                 gas = _options.BaseGas + (_options.GasPerTrace * batch.Entries.Count) + (_options.GasPerExtraDataset * extra);
             }
 
-            var signed = new LegacyTransactionSigner().SignTransaction(
-                _key.GetPrivateKeyAsBytes(), new BigInteger(_options.ChainId), _contract, BigInteger.Zero, nonce.Value, gasPrice, gas, data);
-            var raw = signed.HexToByteArray();
-            var hash = Sha3Keccack.Current.CalculateHash(raw).ToHex(prefix: true);
-            return new LedgerTicket(hash, raw.ToHex(prefix: true));
+            var raw = Sign(nonce.Value, gasPrice, gas, callData);
+            return new LedgerTicket(Keccak256.Hash(raw).ToHex(prefix: true), raw.ToHex(prefix: true));
         }
         catch (Exception e) when (Classify(e) is { } mapped)
         {
@@ -333,17 +331,40 @@ public sealed class EthereumTraceLedger : ITraceLedger
         }
     }
 
+    /// <summary>
+    /// The signed EIP-155 legacy transaction calling the contract with <paramref name="callData"/>, as Nethereum's
+    /// <c>LegacyTransactionSigner</c> signs it, but hashed with <see cref="Keccak256"/> and without hex round trips of
+    /// the call data (tens of kilobytes for a batch of hundreds of traces).
+    /// </summary>
+    internal byte[] Sign(BigInteger nonce, BigInteger gasPrice, BigInteger gas, byte[] callData)
+    {
+        var chainId = new BigInteger(_options.ChainId);
+        var transaction = new Nethereum.Model.LegacyTransactionChainId(
+            nonce.ToBytesForRLPEncoding(), gasPrice.ToBytesForRLPEncoding(), gas.ToBytesForRLPEncoding(), _contract.HexToByteArray(),
+            BigInteger.Zero.ToBytesForRLPEncoding(), callData, chainId.ToBytesForRLPEncoding());
+        var signature = _key.SignAndCalculateV(Keccak256.Hash(transaction.GetRLPEncodedRaw()), chainId);
+        transaction.SetSignature(new Nethereum.Model.Signature { R = signature.R, S = signature.S, V = signature.V });
+        return transaction.GetRLPEncoded();
+    }
+
     private static AnchorFunction ToFunction(LedgerBatch batch)
     {
         if (batch.Root.Length != 32) throw new ArgumentException("the root must be 32 bytes", nameof(batch));
         var function = new AnchorFunction { Root = batch.Root.ToArray() };
+
+        // A batch's traces name few datasets many times over: each key is hashed once per batch.
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var entry in batch.Entries)
         {
             function.TraceIds.Add(UuidBytes.Of(entry.TraceId));
             function.Actions.Add((byte)entry.Action);
             if (entry.DatasetIds.Count > ushort.MaxValue) throw new ArgumentException($"trace {entry.TraceId} names more than {ushort.MaxValue} datasets", nameof(batch));
             function.DatasetCounts.Add((ushort)entry.DatasetIds.Count);
-            foreach (var dataset in entry.DatasetIds) function.DatasetKeys.Add(DatasetKey.Of(dataset));
+            foreach (var dataset in entry.DatasetIds)
+            {
+                if (!keys.TryGetValue(dataset, out var key)) keys.Add(dataset, key = DatasetKey.Of(dataset));
+                function.DatasetKeys.Add(key);
+            }
         }
 
         return function;

@@ -40,7 +40,7 @@ internal sealed class OutboxBatchStore(GroupCommitWriter writer, Func<Cancellati
     public Task<long?> CreateBatchAsync(int maxCount, CancellationToken cancellationToken) =>
         writer.EnqueueAsync(async ctx =>
         {
-            var rows = new List<(long Seq, byte[] Leaf, byte[] Json)>();
+            var rows = new List<(long Seq, byte[] Leaf, IReadOnlyList<string> DatasetIds)>();
             using (var select = ctx.Command(OutboxSql.SelectWaitingLeaves + maxCount.ToString(CultureInfo.InvariantCulture)))
             {
                 var reader = await select.ExecuteReaderAsync().ConfigureAwait(false);
@@ -48,7 +48,8 @@ internal sealed class OutboxBatchStore(GroupCommitWriter writer, Func<Cancellati
                 {
                     while (await reader.ReadAsync().ConfigureAwait(false))
                     {
-                        rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
+                        var datasetIds = StoredDatasetIds.Read(reader.IsDBNull(3) ? null : reader.GetString(3), (byte[])reader.GetValue(2));
+                        rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), datasetIds));
                     }
                 }
             }
@@ -77,7 +78,7 @@ internal sealed class OutboxBatchStore(GroupCommitWriter writer, Func<Cancellati
                 await update.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
 
-            await ctx.IndexDatasetsAsync(rows.Select(r => (r.Seq, TraceSerializer.Deserialize(r.Json)))).ConfigureAwait(false);
+            await ctx.IndexDatasetsAsync(rows.Select(r => (r.Seq, r.DatasetIds))).ConfigureAwait(false);
             return batchId;
         }, cancellationToken);
 
@@ -140,8 +141,7 @@ internal sealed class OutboxBatchStore(GroupCommitWriter writer, Func<Cancellati
         var entries = new List<LedgerEntry>();
         using var command = connection.CreateCommand();
 
-        // The dataset ids come from the stored canonical JSON, in the trace's order: the '|'-joined column cannot
-        // tell the id "a|b" from the ids "a" and "b".
+        // The dataset ids in the trace's order, from the '|'-joined column where it is exact, else from the canonical JSON.
         command.CommandText = OutboxSql.SelectBatchEntries;
         var p = command.CreateParameter();
         p.ParameterName = "@batch";
@@ -152,7 +152,7 @@ internal sealed class OutboxBatchStore(GroupCommitWriter writer, Func<Cancellati
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var datasets = TraceSerializer.Deserialize((byte[])reader.GetValue(2)).ReferencedDatasetIds;
+                var datasets = StoredDatasetIds.Read(reader.IsDBNull(3) ? null : reader.GetString(3), (byte[])reader.GetValue(2));
                 entries.Add(new LedgerEntry(Guid.Parse(reader.GetString(0)), (TraceUserAction)Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), datasets));
             }
         }

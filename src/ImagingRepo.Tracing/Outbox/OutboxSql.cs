@@ -59,8 +59,8 @@ internal static class OutboxSql
 
     /// <summary>
     /// Stores a trace as waiting, or nothing when its id is stored already; returns the new sequence number.
-    /// Parameters: <c>@i</c> id, <c>@a</c> action, <c>@d</c> the '|'-joined dataset ids (kept for readers of the
-    /// column; the outbox itself reads dataset ids from the JSON and <c>trace_datasets</c>), <c>@j</c> JSON, <c>@l</c> leaf,
+    /// Parameters: <c>@i</c> id, <c>@a</c> action, <c>@d</c> the '|'-joined dataset ids (exact unless an id
+    /// holds '|': the outbox reads dataset ids through <see cref="StoredDatasetIds"/> and <c>trace_datasets</c>), <c>@j</c> JSON, <c>@l</c> leaf,
     /// <c>@t</c> recorded at, <c>@f</c> the canonical form of the JSON.
     /// </summary>
     public static readonly string InsertTrace = InsertTraceWithoutReturning + " RETURNING seq";
@@ -92,8 +92,8 @@ internal static class OutboxSql
     /// <summary>How many traces wait, and since when.</summary>
     public static readonly string CountWaiting = $"SELECT COUNT(*), MIN(recorded_ms) FROM traces WHERE status = {Waiting}";
 
-    /// <summary>The oldest waiting traces' sequence numbers, leaves and canonical JSON (append the limit).</summary>
-    public static readonly string SelectWaitingLeaves = $"SELECT seq, leaf, json FROM traces WHERE status = {Waiting} ORDER BY seq LIMIT ";
+    /// <summary>The oldest waiting traces' sequence numbers, leaves, canonical JSON and '|'-joined dataset ids (append the limit).</summary>
+    public static readonly string SelectWaitingLeaves = $"SELECT seq, leaf, json, datasets FROM traces WHERE status = {Waiting} ORDER BY seq LIMIT ";
 
     /// <summary>A new open batch (<c>@root</c>, <c>@count</c>, <c>@now</c>); returns its id.</summary>
     public static readonly string InsertBatch =
@@ -107,8 +107,8 @@ internal static class OutboxSql
     public static readonly string SelectOpenBatches =
         $"SELECT id, root, ticket_ref, ticket_payload, attempts FROM batches WHERE state = {BatchOpen} ORDER BY id";
 
-    /// <summary>A batch's traces (<c>@batch</c>) in leaf order: id, action and the canonical JSON that holds the dataset ids.</summary>
-    public const string SelectBatchEntries = "SELECT id, action, json FROM traces WHERE batch_id = @batch ORDER BY leaf_index";
+    /// <summary>A batch's traces (<c>@batch</c>) in leaf order: id, action, and the canonical JSON and '|'-joined column that hold the dataset ids (<see cref="StoredDatasetIds"/>).</summary>
+    public const string SelectBatchEntries = "SELECT id, action, json, datasets FROM traces WHERE batch_id = @batch ORDER BY leaf_index";
 
     /// <summary>Stores a batch's ledger ticket before it is sent.</summary>
     public const string SetTicket = "UPDATE batches SET ticket_ref = @ref, ticket_payload = @payload, attempts = attempts + 1 WHERE id = @id";

@@ -68,7 +68,7 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
         {
             p[0].Value = op.Trace.Id.ToString("D");
             p[1].Value = (int)op.Trace.UserAction;
-            p[2].Value = "|" + string.Join('|', op.Trace.ReferencedDatasetIds) + "|";
+            p[2].Value = StoredDatasetIds.Join(op.Trace.ReferencedDatasetIds);
             p[3].Value = op.Json;
             p[4].Value = op.Leaf;
             p[5].Value = op.RecordedAt;
@@ -95,11 +95,11 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
     /// <see cref="DatasetRowsPerInsert"/> to a statement while that many are left: a statement per row costs as much
     /// again as the trace insert itself.
     /// </summary>
-    public async Task IndexDatasetsAsync(IEnumerable<(long Seq, Trace Trace)> traces)
+    public async Task IndexDatasetsAsync(IEnumerable<(long Seq, IReadOnlyList<string> DatasetIds)> traces)
     {
-        foreach (var (seq, trace) in traces)
+        foreach (var (seq, datasetIds) in traces)
         {
-            foreach (var datasetId in trace.ReferencedDatasetIds.Distinct(StringComparer.Ordinal)) _datasetRows.Add((datasetId, seq));
+            foreach (var datasetId in datasetIds.Distinct(StringComparer.Ordinal)) _datasetRows.Add((datasetId, seq));
         }
 
         _datasetRows.Sort(static (a, b) => string.CompareOrdinal(a.DatasetId, b.DatasetId) is var c && c != 0 ? c : a.Seq.CompareTo(b.Seq));

@@ -27,4 +27,12 @@ public sealed class Keccak256Tests
             Assert.Equal(Sha3Keccack.Current.CalculateHash(data), Keccak256.Hash(data));
         }
     }
+
+    [Fact]
+    public void Digests_match_nethereum_on_a_transaction_sized_input()
+    {
+        var data = new byte[128_872];
+        new Random(7).NextBytes(data);
+        Assert.Equal(Sha3Keccack.Current.CalculateHash(data), Keccak256.Hash(data));
+    }
 }
