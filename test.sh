@@ -32,6 +32,16 @@ APT_PACKAGES+=(clang zlib1g-dev)
 # rdflib reads the service's DCAT-AP Turtle and JSON-LD back in its catalogue tests.
 APT_PACKAGES+=(python3-rdflib)
 
+# The shared standard tables, corpus and reference specs lie next to the repository (../shared). A clone made elsewhere
+# (git clone REPO /tmp/x) finds them next to the repository it was cloned from, when that is a folder on this machine.
+if [ -z "${IMAGINGREPO_SHARED:-}" ] && [ ! -d "$ROOT/../shared" ]; then
+  origin=$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null || true); origin=${origin#file://}
+  if [ -n "$origin" ] && [ -d "$origin/../shared" ]; then
+    export IMAGINGREPO_SHARED="$(cd "$origin/../shared" && pwd)"
+    echo "test.sh: the shared data of $origin: $IMAGINGREPO_SHARED"
+  fi
+fi
+
 export IMAGINGREPO_SERVICES_TOOLS="${IMAGINGREPO_SERVICES_TOOLS:-$ROOT/.services/tools}"
 export IMAGINGREPO_SERVICES_DIR="${IMAGINGREPO_TEST_SERVICES_DIR:-$ROOT/.services/test-run}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

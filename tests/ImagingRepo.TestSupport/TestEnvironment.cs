@@ -13,6 +13,14 @@ public static class TestEnvironment
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>
+    /// The shared data (standard tables, corpus, reference specs): <c>IMAGINGREPO_SHARED</c> when set (test.sh sets it
+    /// for a clone made away from the shared folder), else <c>../shared</c> next to the repository.
+    /// </summary>
+    public static string SharedFolder { get; } = Environment.GetEnvironmentVariable("IMAGINGREPO_SHARED") is { Length: > 0 } configured
+        ? Path.GetFullPath(configured)
+        : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+
+    /// <summary>
     /// The shared DICOM corpus (<c>../shared/dicom/corpus</c> next to the repository, or <c>IMAGINGREPO_DICOM_CORPUS</c>),
     /// or null when it is not on this machine.
     /// </summary>
@@ -59,7 +67,7 @@ public static class TestEnvironment
             return Directory.Exists(configured) ? configured : null;
         }
 
-        var path = Path.GetFullPath(Path.Combine([RepositoryRoot, "..", "shared", .. parts]));
+        var path = Path.Combine([SharedFolder, .. parts]);
         return Directory.Exists(path) ? path : null;
     }
 }

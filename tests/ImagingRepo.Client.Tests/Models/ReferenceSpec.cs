@@ -15,7 +15,7 @@ internal sealed class ReferenceSpec
 
     public static ReferenceSpec? TryLoad()
     {
-        var path = Path.GetFullPath(Path.Combine(TestEnvironment.RepositoryRoot, "..", "shared", "reference", "chaimeleon-dataset-service-api-v1.yaml"));
+        var path = Path.Combine(TestEnvironment.SharedFolder, "reference", "chaimeleon-dataset-service-api-v1.yaml");
         var configured = Environment.GetEnvironmentVariable("IMAGINGREPO_REFERENCE_SPEC");
         if (!string.IsNullOrEmpty(configured)) path = configured;
         if (!File.Exists(path)) return null;
