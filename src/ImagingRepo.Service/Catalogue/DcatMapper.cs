@@ -11,8 +11,8 @@ namespace ImagingRepo.Service.Catalogue;
 /// changed), title, description, version, keywords (tags), issued, publisher (the project), contact point, licence,
 /// access rights, applicable legislation (EHDS), theme (health), provenance, the DOI and a custom pid as
 /// <c>adms:identifier</c>, landing page, one distribution (processing in-situ on the platform), the number of records
-/// (studies) and unique individuals (subjects), the typical age range, the years of diagnosis as temporal coverage,
-/// and EUCAIM's imaging facts (modality, body part, manufacturer, sex, condition).
+/// (studies) and unique individuals (subjects), the typical age range, and EUCAIM's imaging facts (modality, body
+/// part, equipment manufacturer, birth sex, condition) under the property IRIs of EUCAIM DCAT-AP v2.0.
 /// </summary>
 internal static partial class DcatMapper
 {
@@ -85,19 +85,14 @@ internal static partial class DcatMapper
             graph.Add(dataset, HealthDcatAp + "maxTypicalAge", Count(high));
         }
 
-        if (m.DiagnosisYearLow is { } first && m.DiagnosisYearHigh is { } last)
-        {
-            var period = graph.NewBlank();
-            graph.Add(dataset, Dct + "temporal", period);
-            graph.Add(period, RdfType, RdfTerm.Iri(Dct + "PeriodOfTime"));
-            graph.Add(period, Dcat + "startDate", RdfTerm.Typed(Year(first), Xsd + "gYear"));
-            graph.Add(period, Dcat + "endDate", RdfTerm.Typed(Year(last), Xsd + "gYear"));
-        }
-
+        // EUCAIM DCAT-AP v2.0 names the imaging facts with these properties; it asks for EUCAIM hyper-ontology concepts
+        // as values, and the service only knows the DICOM/MIABIS words, so they are written as plain literals
+        // (docs/service.md says so). The years of diagnosis are not written as dct:temporal: there it means the image
+        // acquisition period, which the service does not collect.
         foreach (var value in m.Modality) graph.AddText(dataset, EucaimTerms + "hasImageModality", value);
         foreach (var value in m.BodyPart) graph.AddText(dataset, EucaimTerms + "hasImageBodyPart", value);
-        foreach (var value in m.Manufacturer) graph.AddText(dataset, EucaimTerms + "hasImageVendor", value);
-        foreach (var value in m.Sex) graph.AddText(dataset, EucaimTerms + "hasAssociatedSex", value);
+        foreach (var value in m.Manufacturer) graph.AddText(dataset, EucaimTerms + "hasEquipmentManufacturer", value);
+        foreach (var value in m.Sex) graph.AddText(dataset, EucaimTerms + "hasBirthSex", value);
         foreach (var value in m.Diagnosis) graph.AddText(dataset, EucaimTerms + "hasCondition", value);
         return dataset;
     }
@@ -116,8 +111,6 @@ internal static partial class DcatMapper
     }
 
     private static RdfTerm Count(int value) => RdfTerm.Typed(Math.Max(0, value).ToString(CultureInfo.InvariantCulture), Xsd + "nonNegativeInteger");
-
-    private static string Year(int year) => year.ToString("D4", CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex Email();

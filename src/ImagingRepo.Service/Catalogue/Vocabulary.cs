@@ -2,8 +2,10 @@ namespace ImagingRepo.Service.Catalogue;
 
 /// <summary>
 /// The namespaces and terms of the DCAT-AP descriptions: W3C DCAT, Dublin Core terms, DCAT-AP's own namespace,
-/// HealthDCAT-AP (<c>http://healthdataportal.eu/ns/health#</c>), ADMS, vCard, FOAF, Hydra for paging, and the EUCAIM
-/// imaging terms as EUCAIM's catalogue harvester reads them.
+/// HealthDCAT-AP (<c>http://healthdataportal.eu/ns/health#</c>, the namespace of HealthDCAT-AP's published SHACL shapes),
+/// ADMS, vCard, FOAF, Hydra for paging, and the EUCAIM terms of the EUCAIM DCAT Application Profile v2.0
+/// (github.com/EUCAIM/eucaim_dcat_ap, releases/v2.0/Dataset.md; its Turtle examples declare
+/// <c>eucaim: &lt;https://hyperontology.eucaim.cancerimage.eu/#&gt;</c>).
 /// </summary>
 internal static class Vocabulary
 {
@@ -19,7 +21,7 @@ internal static class Vocabulary
     public const string Foaf = "http://xmlns.com/foaf/0.1/";
     public const string Vcard = "http://www.w3.org/2006/vcard/ns#";
     public const string Hydra = "http://www.w3.org/ns/hydra/core#";
-    public const string EucaimTerms = "https://www.eucaim.org/";
+    public const string EucaimTerms = "https://hyperontology.eucaim.cancerimage.eu/#";
 
     public static IReadOnlyList<(string Prefix, string Namespace)> Prefixes { get; } =
     [

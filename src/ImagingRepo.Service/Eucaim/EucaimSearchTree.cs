@@ -23,7 +23,7 @@ internal enum EucaimConditionType
     Contains,
 }
 
-/// <summary>A translated value: a text (null meaning "unknown"), a list of texts, a number, or a closed range.</summary>
+/// <summary>A translated value: a text (null meaning "unknown"), a list of texts, a number, or a range (an infinite bound is an open side).</summary>
 internal abstract record EucaimValue;
 
 internal sealed record EucaimText(string? Value, bool FreeText) : EucaimValue;
@@ -118,7 +118,10 @@ internal static class EucaimSearchTree
                 return Range(value, context);
             case EucaimConditionType.LowerThan or EucaimConditionType.GreaterThan:
                 // A range is accepted here as CHAIMELEON accepts it: the bound on the condition's side, inclusive.
-                return value.ValueKind == JsonValueKind.Object ? Range(value, context) : new EucaimNumber(Number(value, context));
+                if (value.ValueKind != JsonValueKind.Object) return new EucaimNumber(Number(value, context));
+                var bounds = Range(value, context);
+                var used = type == EucaimConditionType.LowerThan ? bounds.Max : bounds.Min;
+                return double.IsFinite(used) ? bounds : throw new EucaimSearchException($"{context}: the range has no '{(type == EucaimConditionType.LowerThan ? "max" : "min")}' to compare with.");
             case EucaimConditionType.Equals or EucaimConditionType.NotEquals:
                 return new EucaimNumber(Number(value, context));
             default:
@@ -126,12 +129,20 @@ internal static class EucaimSearchTree
         }
     }
 
+    /// <summary>
+    /// <c>{min, max}</c>. A bound given as <c>null</c> leaves that side open: EUCAIM's query builder (samply/lens, its
+    /// number input holds <c>number | null</c> and names the one-sided value "≥ from" or "≤ to") sends
+    /// <c>{"min": 65, "max": null}</c> when only one end is filled in. A missing bound, or two null bounds, is an error.
+    /// </summary>
     private static EucaimRange Range(JsonElement value, string context)
     {
         if (value.ValueKind != JsonValueKind.Object) throw new EucaimSearchException($"{context}: the value must be an object {{min, max}}.");
         if (!value.TryGetProperty("min", out var min)) throw new EucaimSearchException($"{context}: missing 'min' in range.");
         if (!value.TryGetProperty("max", out var max)) throw new EucaimSearchException($"{context}: missing 'max' in range.");
-        var range = new EucaimRange(Number(min, context), Number(max, context));
+        if (min.ValueKind == JsonValueKind.Null && max.ValueKind == JsonValueKind.Null) throw new EucaimSearchException($"{context}: 'min' and 'max' are both null.");
+        var range = new EucaimRange(
+            min.ValueKind == JsonValueKind.Null ? double.NegativeInfinity : Number(min, context),
+            max.ValueKind == JsonValueKind.Null ? double.PositiveInfinity : Number(max, context));
         if (range.Min > range.Max) throw new EucaimSearchException($"{context}: 'min' is greater than 'max'.");
         return range;
     }

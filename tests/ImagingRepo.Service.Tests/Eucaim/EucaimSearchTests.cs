@@ -65,6 +65,78 @@ public abstract class EucaimSearchTests(ServiceFixture fixture)
         Assert.Empty((await SearchAsync(Condition("RID10311", "EQUALS", "RID10334"))).GetProperty("collections").EnumerateArray());
     }
 
+    /// <summary>
+    /// The request exactly as EUCAIM's federated search builds it, not a shape of ours. Sources (GitHub):
+    /// samply/lens packages/lib/src/helpers/ast-transformer.ts (buildAstFromQuery / returnNestedValues: OR of query
+    /// groups, AND of criteria, then per criterion a node carrying both "key" and "operand": "OR" over its leaves; leaves
+    /// {key, type, system: "", value}; the empty query is {"operand": "OR", "children": []});
+    /// samply/lens packages/lib/src/components/catalogue/NumberInputComponent.svelte (a number range is {min, max} with
+    /// null for the end left empty); samply/eucaim-frontend src/services/backend.service.ts (the body is
+    /// {"ast": AST, "id": "&lt;uuid&gt;__search__&lt;uuid&gt;"}) and static/catalogues/catalogue-eucaim.json (the keys,
+    /// codes and types: gender EQUALS, age at diagnosis BETWEEN). The answer is checked field by field as
+    /// samply/eucaim-frontend src/components/EucaimResultTable.svelte and src/Types/types.ts read each collection.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_federated_search_request_as_EUCAIM_builds_it_is_answered_with_the_fields_its_table_reads()
+    {
+        var corpus = await CorpusAsync();
+        const string Lens = """
+            {
+              "ast": {
+                "operand": "OR",
+                "children": [
+                  {
+                    "operand": "AND",
+                    "children": [
+                      {
+                        "key": "SNOMEDCT263495000",
+                        "operand": "OR",
+                        "children": [
+                          { "key": "SNOMEDCT263495000", "type": "EQUALS", "system": "", "value": "SNOMEDCT248153007" },
+                          { "key": "SNOMEDCT263495000", "type": "EQUALS", "system": "", "value": "SNOMEDCT248152002" }
+                        ]
+                      },
+                      {
+                        "key": "SNOMEDCT423493009",
+                        "operand": "OR",
+                        "children": [
+                          { "key": "SNOMEDCT423493009", "type": "BETWEEN", "system": "", "value": { "min": 65, "max": null } }
+                        ]
+                      }
+                    ]
+                  }
+                ]
+              },
+              "id": "3f0c5e7a-2b1d-4c8e-9a6f-1d2e3f4a5b6c__search__3f0c5e7a-2b1d-4c8e-9a6f-1d2e3f4a5b6c"
+            }
+            """;
+        using var response = await PostAsync(Lens, "Secret " + ServiceFixture.EucaimSecret);
+        var answer = await response.JsonAsync();
+
+        // Male or female, aged 65 or more: only the 70-year-old woman's study.
+        var collection = Assert.Single(answer.GetProperty("collections").EnumerateArray());
+        Assert.Equal(corpus.Published, collection.GetProperty("id").GetString());
+        Assert.Equal(corpus.PublishedName, collection.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Number, collection.GetProperty("studies_count").ValueKind);
+        Assert.Equal(1, collection.GetProperty("studies_count").GetInt32());
+        Assert.Equal(1, collection.GetProperty("subjects_count").GetInt32());
+        Assert.Equal(60, collection.GetProperty("age_range").GetProperty("min").GetInt32());
+        Assert.Equal(70, collection.GetProperty("age_range").GetProperty("max").GetInt32());
+        Assert.Equal<string>(["Male", "Female", "Unknown"], Strings(collection.GetProperty("gender")));
+        Assert.Equal<string>(["CT", "PT", "MR"], Strings(collection.GetProperty("modality")));
+        Assert.Equal<string>(["LUNG", "BREAST", "PELVIS"], Strings(collection.GetProperty("body_parts")));
+        Assert.Equal("A test dataset.", collection.GetProperty("description").GetString());
+
+        // The empty query as Lens sends it finds every study of the published dataset.
+        const string Empty = """{"ast": {"operand": "OR", "children": []}, "id": "0b1c__search__0b1c"}""";
+        using var all = await PostAsync(Empty, "Secret " + ServiceFixture.EucaimSecret);
+        Assert.Equal((4, 2), Counts(await all.JsonAsync()));
+
+        // One-sided ranges the other way round: at most 65 years, and a year of diagnosis from 2020 with no upper end.
+        Assert.Equal((2, 1), Counts(await SearchAsync(Condition("SNOMEDCT423493009", "BETWEEN", new JsonObject { ["min"] = null, ["max"] = 65 }))));
+        Assert.Equal((1, 1), Counts(await SearchAsync(Condition("SNOMEDCT432213005", "BETWEEN", new JsonObject { ["min"] = 2020, ["max"] = null }))));
+    }
+
     public static TheoryData<string, string, string> MalformedTrees => new()
     {
         { "no ast", """{"id": "q1"}""", "Missing property 'ast'" },
@@ -78,6 +150,8 @@ public abstract class EucaimSearchTests(ServiceFixture fixture)
         { "a range on codes", """{"ast": {"key": "RID10311", "type": "BETWEEN", "value": {"min": 1, "max": 2}}}""", "is not a comparison of codes" },
         { "a text for an age", """{"ast": {"key": "SNOMEDCT423493009", "type": "GREATER_THAN", "value": "sixty"}}""", "must be a number" },
         { "a range without max", """{"ast": {"key": "SNOMEDCT423493009", "type": "BETWEEN", "value": {"min": 60}}}""", "missing 'max'" },
+        { "a range of two nulls", """{"ast": {"key": "SNOMEDCT423493009", "type": "BETWEEN", "value": {"min": null, "max": null}}}""", "both null" },
+        { "LOWER_THAN on a range open above", """{"ast": {"key": "SNOMEDCT423493009", "type": "LOWER_THAN", "value": {"min": 60, "max": null}}}""", "no 'max'" },
         { "a range upside down", """{"ast": {"key": "SNOMEDCT423493009", "type": "BETWEEN", "value": {"min": 70, "max": 60}}}""", "'min' is greater than 'max'" },
         { "IN with a number", """{"ast": {"key": "SNOMEDCT263495000", "type": "IN", "value": ["SNOMEDCT248153007", 3]}}""", "array of strings" },
         { "no value", """{"ast": {"key": "SNOMEDCT263495000", "type": "EQUALS"}}""", "missing 'value'" },
