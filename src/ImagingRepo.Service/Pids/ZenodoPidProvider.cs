@@ -124,7 +124,7 @@ internal sealed partial class ZenodoPidProvider(IHttpClientFactory httpClients, 
         if (d.AccessOpen && ZenodoLicense(d.LicenseUrl) is { } license) metadata["license"] = license;
         if (d.Version.Length > 0) metadata["version"] = d.Version;
         if (d.Community.Length > 0) metadata["communities"] = new JsonArray(new JsonObject { ["identifier"] = d.Community });
-        if (d.Grant.Length > 0) metadata["grants"] = new JsonArray(new JsonObject { ["id"] = d.Grant });
+        if (d.Grant.Length > 0) metadata["grants"] = new JsonArray(new JsonObject { ["id"] = ZenodoGrant(d.Grant) });
         return new JsonObject { ["metadata"] = metadata };
     }
 
@@ -139,15 +139,37 @@ internal sealed partial class ZenodoPidProvider(IHttpClientFactory httpClients, 
         return html.ToString();
     }
 
-    /// <summary>Zenodo's licence id of a Creative Commons URL (cc-by-4.0, cc0-1.0, …), or null for any other licence.</summary>
+    /// <summary>
+    /// Zenodo's licence id of a Creative Commons URL (cc-by-4.0, cc0-1.0, …), or null for any other licence. Only ids that
+    /// Zenodo's licence vocabulary holds (zenodo/zenodo-rdm, site/zenodo_rdm/legacy/vocabularies/data/legacy_to_rdm_map.json):
+    /// the six CC licences in versions 1.0 to 4.0, and CC0 1.0; an id it does not know would fail the deposition.
+    /// </summary>
     internal static string? ZenodoLicense(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.Host.EndsWith("creativecommons.org", StringComparison.OrdinalIgnoreCase)) return null;
         var parts = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length >= 3 && parts[0] == "licenses") return $"cc-{parts[1]}-{parts[2]}";
-        if (parts.Length >= 3 && parts[0] == "publicdomain" && parts[1] == "zero") return $"cc0-{parts[2]}";
+        if (parts.Length >= 3 && parts[0] == "licenses" && CreativeCommonsKinds.Contains(parts[1]) && CreativeCommonsVersions.Contains(parts[2]))
+        {
+            return $"cc-{parts[1]}-{parts[2]}";
+        }
+
+        if (parts.Length >= 3 && parts[0] == "publicdomain" && parts[1] == "zero" && parts[2] == "1.0") return "cc0-1.0";
         return null;
     }
+
+    private static readonly string[] CreativeCommonsKinds = ["by", "by-sa", "by-nd", "by-nc", "by-nc-sa", "by-nc-nd"];
+
+    private static readonly string[] CreativeCommonsVersions = ["1.0", "2.0", "2.5", "3.0", "4.0"];
+
+    /// <summary>
+    /// A grant as Zenodo wants it: <c>&lt;funder DOI&gt;::&lt;award&gt;</c>. Zenodo's documentation lets a bare number stand
+    /// for a European Commission grant; its current deposit API splits every id at <c>::</c> (zenodo/zenodo-rdm,
+    /// site/zenodo_rdm/legacy/deserializers/schemas.py), so a bare id is sent with the Commission's funder DOI.
+    /// </summary>
+    internal static string ZenodoGrant(string grant) =>
+        grant.Contains("::", StringComparison.Ordinal) ? grant : EuropeanCommissionFunderDoi + "::" + grant;
+
+    private const string EuropeanCommissionFunderDoi = "10.13039/501100000780";
 
     private string TokenOf(PidDataset dataset) =>
         dataset.AccessToken is { Length: > 0 } own ? own
@@ -232,9 +254,9 @@ internal sealed partial class ZenodoPidProvider(IHttpClientFactory httpClients, 
             {
                 foreach (var error in errors.EnumerateArray())
                 {
-                    var field = error.TryGetProperty("field", out var f) ? f.GetString() : null;
-                    var detail = error.TryGetProperty("message", out var m) ? m.ValueKind == JsonValueKind.String ? m.GetString() : m.GetRawText() : null;
-                    reason.Append(reason.Length > 0 ? " " : "").Append(field is { Length: > 0 } ? field + ": " : "").Append(detail);
+                    if (error.ValueKind != JsonValueKind.Object) continue;
+                    var field = error.TryGetProperty("field", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+                    reason.Append(reason.Length > 0 ? " " : "").Append(field is { Length: > 0 } ? field + ": " : "").Append(Detail(error));
                 }
             }
 
@@ -244,6 +266,22 @@ internal sealed partial class ZenodoPidProvider(IHttpClientFactory httpClients, 
         {
             return "";
         }
+    }
+
+    /// <summary>
+    /// One field error's text. Zenodo's documentation shows <c>{"code", "message", "field"}</c>; the InvenioRDM software
+    /// Zenodo runs on now answers <c>{"field", "messages": [...]}</c> (invenio-rdm-records, ValidationErrorWithMessageAsList):
+    /// both are read.
+    /// </summary>
+    private static string Detail(JsonElement error)
+    {
+        if (error.TryGetProperty("message", out var message)) return message.ValueKind == JsonValueKind.String ? message.GetString() ?? "" : message.GetRawText();
+        if (error.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+        {
+            return string.Join(" ", messages.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : m.GetRawText()));
+        }
+
+        return "";
     }
 
     /// <summary>Best effort: a compensation that fails is logged, and the original failure is what the caller sees.</summary>

@@ -204,7 +204,28 @@ internal sealed class KeycloakAdminClient(IHttpClientFactory httpClients, Keyclo
                 HttpStatusCode.NotFound => "not found (wrong realm, or the user or group is gone)",
                 _ => string.IsNullOrEmpty(response.Response.ReasonPhrase) ? "unexpected answer" : response.Response.ReasonPhrase,
             };
-            throw new IdentityDirectoryException(operation, _root.Value, status, reason);
+            var said = KeycloakError(await response.Response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            throw new IdentityDirectoryException(operation, _root.Value, status, said.Length > 0 ? $"{reason} (Keycloak: {said})" : reason);
+        }
+    }
+
+    /// <summary>
+    /// Keycloak's own words from an error body: the admin API's <c>{"errorMessage": …}</c> (ErrorRepresentation) or
+    /// <c>{"error": …, "error_description": …}</c> (its error handler and the OAuth endpoints); empty for anything else.
+    /// </summary>
+    internal static string KeycloakError(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return "";
+            string? Text(string name) => document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            var message = Text("errorMessage") ?? Text("error") ?? "";
+            return Text("error_description") is { Length: > 0 } description ? $"{message} {description}".Trim() : message;
+        }
+        catch (JsonException)
+        {
+            return "";
         }
     }
 

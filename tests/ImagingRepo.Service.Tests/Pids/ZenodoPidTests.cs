@@ -197,6 +197,150 @@ public sealed class ZenodoPidTests(ZenodoServiceFixture fixture) : IClassFixture
         Assert.True((await admin.GetJsonAsync($"api/datasets/{id}")).GetProperty("public").GetBoolean());
     }
 
+    /// <summary>
+    /// The answer to <c>POST /api/deposit/depositions</c> as Zenodo's developer documentation prints it
+    /// (zenodo/developers.zenodo.org, source/includes/overview/_quickstart.md; https://developers.zenodo.org/#quickstart-upload).
+    /// </summary>
+    private const string DocumentedCreateAnswer = """
+        {
+            "conceptrecid": "542200",
+            "created": "2020-05-19T11:58:41.606998+00:00",
+            "files": [],
+            "id": 542201,
+            "links": {
+                "bucket": "https://zenodo.org/api/files/568377dd-daf8-4235-85e1-a56011ad454b",
+                "discard": "https://zenodo.org/api/deposit/depositions/542201/actions/discard",
+                "edit": "https://zenodo.org/api/deposit/depositions/542201/actions/edit",
+                "files": "https://zenodo.org/api/deposit/depositions/542201/files",
+                "html": "https://zenodo.org/deposit/542201",
+                "latest_draft": "https://zenodo.org/api/deposit/depositions/542201",
+                "latest_draft_html": "https://zenodo.org/deposit/542201",
+                "publish": "https://zenodo.org/api/deposit/depositions/542201/actions/publish",
+                "self": "https://zenodo.org/api/deposit/depositions/542201"
+            },
+            "metadata": {
+                "prereserve_doi": {
+                    "doi": "10.5072/zenodo.542201",
+                    "recid": 542201
+                }
+            },
+            "modified": "2020-05-19T11:58:41.607012+00:00",
+            "owner": 12345,
+            "record_id": 542201,
+            "state": "unsubmitted",
+            "submitted": false,
+            "title": ""
+        }
+        """;
+
+    [SkippableFact]
+    public async Task Zenodo_s_documented_deposition_answer_is_read_and_the_deposition_it_names_is_published()
+    {
+        fixture.Require();
+        using var admin = await ProjectAsync("ZENDOC", token: null);
+        var id = await ReleasedDatasetAsync(admin, "ZENDOC", Api.Unique("Documented answer"));
+        fixture.Zenodo.AnswerNextCreateWith(DocumentedCreateAnswer);
+        var mark = fixture.Zenodo.Requests.Count;
+        await admin.PatchAsync(id, "public", true).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(
+            ["POST /api/deposit/depositions", "PUT /api/deposit/depositions/542201", "POST /api/deposit/depositions/542201/actions/publish"],
+            fixture.Zenodo.RequestsSince(mark).Select(r => r.ToString()));
+        Assert.Equal("https://doi.org/10.5072/zenodo.542201",
+            (await admin.GetJsonAsync($"api/datasets/{id}")).GetProperty("pids").GetProperty("urls").GetProperty("zenodoDoi").GetString());
+    }
+
+    [SkippableFact]
+    public async Task The_stand_in_answers_a_creation_with_the_fields_of_Zenodo_s_documented_answer()
+    {
+        fixture.Require();
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Zenodo.BaseUrl, "deposit/depositions"))
+        {
+            Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ZenodoStandIn.ConfiguredToken);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        var documented = JsonNode.Parse(DocumentedCreateAnswer)!.AsObject();
+        Assert.Equal(documented.Select(p => p.Key).Order(StringComparer.Ordinal), answer.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(documented["links"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal),
+            answer["links"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(documented["metadata"]!["prereserve_doi"]!.AsObject().Select(p => p.Key), answer["metadata"]!["prereserve_doi"]!.AsObject().Select(p => p.Key));
+        Assert.Equal("unsubmitted", answer["state"]!.GetValue<string>());
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri(fixture.Zenodo.BaseUrl, $"deposit/depositions/{answer["id"]!.GetValue<long>()}")))
+        {
+            delete.Headers.Authorization = request.Headers.Authorization;
+            using var deleted = await http.SendAsync(delete);
+            Assert.True(deleted.IsSuccessStatusCode); // the other tests find no draft left behind
+        }
+
+        // overview/_api-basics.md: POST and PUT bodies must be application/json, else 415.
+        using var wrongType = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Zenodo.BaseUrl, "deposit/depositions"))
+        {
+            Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"),
+        };
+        wrongType.Headers.Authorization = request.Headers.Authorization;
+        using var refused = await http.SendAsync(wrongType);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+    }
+
+    /// <summary>The validation error example of Zenodo's documentation (zenodo/developers.zenodo.org, source/includes/overview/_api-basics.md, "Errors").</summary>
+    [SkippableFact]
+    public async Task Zenodo_s_documented_validation_error_is_reported_with_its_field()
+    {
+        fixture.Require();
+        using var admin = await ProjectAsync("ZENDOCERR", token: null);
+        var id = await ReleasedDatasetAsync(admin, "ZENDOCERR", Api.Unique("Documented error"));
+        fixture.Zenodo.FailNext("PUT", "", 400, """
+            {
+                "message": "Validation error",
+                "status": 400,
+                "errors": [
+                    {"code": 10, "message":"Not a valid choice", "field": "access_right"}
+                ]
+            }
+            """);
+        var detail = await (await admin.PatchAsync(id, "public", true)).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Validation error access_right: Not a valid choice", detail, StringComparison.Ordinal);
+        Assert.False((await admin.GetJsonAsync($"api/datasets/{id}")).GetProperty("public").GetBoolean());
+    }
+
+    /// <summary>
+    /// The field errors of InvenioRDM, which Zenodo runs on since 2023: <c>{field: &lt;fieldpath&gt;, messages: &lt;error msg
+    /// array&gt;}</c> (inveniosoftware/invenio-rdm-records, services/errors.py, ValidationErrorWithMessageAsList) under
+    /// <c>"A validation error occurred."</c> (the message react-invenio-forms tests for).
+    /// </summary>
+    [SkippableFact]
+    public async Task A_validation_error_in_InvenioRDM_s_shape_is_reported_with_its_messages()
+    {
+        fixture.Require();
+        using var admin = await ProjectAsync("ZENRDMERR", token: null);
+        var id = await ReleasedDatasetAsync(admin, "ZENRDMERR", Api.Unique("RDM error"));
+        fixture.Zenodo.FailNext("PUT", "", 400,
+            """{"status": 400, "message": "A validation error occurred.", "errors": [{"field": "metadata.creators", "messages": ["Missing data for required field."]}]}""");
+        var detail = await (await admin.PatchAsync(id, "public", true)).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("A validation error occurred. metadata.creators: Missing data for required field.", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://creativecommons.org/licenses/by/4.0/", "cc-by-4.0")]
+    [InlineData("https://creativecommons.org/licenses/by-nc-sa/4.0/legalcode", "cc-by-nc-sa-4.0")]
+    [InlineData("https://creativecommons.org/licenses/by-nd/2.5/", "cc-by-nd-2.5")]
+    [InlineData("https://creativecommons.org/publicdomain/zero/1.0/", "cc0-1.0")]
+    [InlineData("https://creativecommons.org/publicdomain/mark/1.0/", null)]
+    [InlineData("https://creativecommons.org/licenses/by/5.0/", null)]
+    [InlineData("https://opensource.org/licenses/MIT", null)]
+    public void Licences_map_only_to_ids_Zenodo_knows(string url, string? expected) =>
+        Assert.Equal(expected, ImagingRepo.Service.Pids.ZenodoPidProvider.ZenodoLicense(url));
+
+    [Theory]
+    [InlineData("10.13039/501100000780::952172", "10.13039/501100000780::952172")]
+    [InlineData("10.13039/100000002::R01CA000000", "10.13039/100000002::R01CA000000")]
+    [InlineData("952172", "10.13039/501100000780::952172")]
+    public void Grants_go_to_Zenodo_with_their_funder(string configured, string sent) =>
+        Assert.Equal(sent, ImagingRepo.Service.Pids.ZenodoPidProvider.ZenodoGrant(configured));
+
     private static void AssertChange(IReadOnlyList<RecordedRequest> requests, long depositionId, string access)
     {
         Assert.Equal(

@@ -122,6 +122,12 @@ public sealed class KeycloakStandIn : IAsyncDisposable
         lock (_gate) return [.. _groups.Values.Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>The user's representation exactly as the stand-in answers <c>GET users/{id}</c>.</summary>
+    public JsonObject UserJson(string userId)
+    {
+        lock (_gate) return _users[userId].ToJson();
+    }
+
     public Dictionary<string, List<string>> AttributesOf(string userId)
     {
         lock (_gate) return _users[userId].Attributes.ToDictionary(a => a.Key, a => a.Value.ToList());
@@ -214,7 +220,9 @@ public sealed class KeycloakStandIn : IAsyncDisposable
         lock (_gate) _validTokens.Add(token);
         await context.Response.WriteAsJsonAsync(new JsonObject
         {
-            ["access_token"] = token, ["expires_in"] = TokenLifetimeSeconds, ["token_type"] = "Bearer", ["scope"] = "profile email",
+            // Keycloak's AccessTokenResponse for client credentials: no refresh token, refresh_expires_in 0.
+            ["access_token"] = token, ["expires_in"] = TokenLifetimeSeconds, ["refresh_expires_in"] = 0, ["token_type"] = "Bearer",
+            ["not-before-policy"] = 0, ["scope"] = "profile email",
         });
     }
 
@@ -318,12 +326,12 @@ public sealed class KeycloakStandIn : IAsyncDisposable
         if (!await ExpectQueryAsync(context, required: new() { ["briefRepresentation"] = "true", ["first"] = null, ["max"] = null })) return;
         var first = int.Parse(context.Request.Query["first"]!, System.Globalization.CultureInfo.InvariantCulture);
         var max = int.Parse(context.Request.Query["max"]!, System.Globalization.CultureInfo.InvariantCulture);
-        List<JsonNode> groups;
+        List<JsonNode>? groups;
         lock (_gate)
         {
             if (!_users.ContainsKey(id))
             {
-                groups = [];
+                groups = null;
             }
             else
             {
@@ -332,23 +340,29 @@ public sealed class KeycloakStandIn : IAsyncDisposable
             }
         }
 
+        if (groups is null)
+        {
+            await NotFoundAsync(context, "User not found");
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(new JsonArray([.. groups]));
     }
 
     private async Task MembershipAsync(HttpContext context, string id, string groupId)
     {
         if (!await ExpectQueryAsync(context, required: [])) return;
-        bool known;
+        string? missing;
         lock (_gate)
         {
-            known = _users.ContainsKey(id) && _groups.ContainsKey(groupId);
-            if (known && context.Request.Method == "PUT") _members.Add((id, groupId));
-            if (known && context.Request.Method == "DELETE") _members.Remove((id, groupId));
+            missing = !_users.ContainsKey(id) ? "User not found" : !_groups.ContainsKey(groupId) ? "Group not found" : null;
+            if (missing is null && context.Request.Method == "PUT") _members.Add((id, groupId));
+            if (missing is null && context.Request.Method == "DELETE") _members.Remove((id, groupId));
         }
 
-        if (!known)
+        if (missing is not null)
         {
-            await NotFoundAsync(context, "User or group not found");
+            await NotFoundAsync(context, missing);
             return;
         }
 
@@ -495,7 +509,7 @@ public sealed class KeycloakStandIn : IAsyncDisposable
                 ["id"] = Id, ["username"] = Username, ["firstName"] = FirstName, ["lastName"] = LastName, ["email"] = Email, ["emailVerified"] = true,
                 ["createdTimestamp"] = CreatedTimestamp, ["enabled"] = Enabled, ["totp"] = false, ["attributes"] = attributes,
                 ["disableableCredentialTypes"] = new JsonArray(), ["requiredActions"] = new JsonArray(), ["notBefore"] = 0,
-                ["access"] = new JsonObject { ["manage"] = true },
+                ["access"] = new JsonObject { ["manageGroupMembership"] = true, ["view"] = true, ["mapRoles"] = true, ["impersonate"] = false, ["manage"] = true },
             };
         }
     }
