@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using ImagingRepo.Service.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ImagingRepo.Service.Tests.Pids;
 
@@ -32,7 +27,7 @@ public sealed class ZenodoStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Deposition> _depositions = new();
     private readonly ConcurrentQueue<(string Method, string PathSuffix, int Status, string Body)> _failures = new();
     private readonly ConcurrentQueue<string> _createAnswers = new();
-    private WebApplication? _app;
+    private LoopbackHttpServer? _server;
     private long _nextId = 1000;
 
     /// <summary>The token every request must carry unless a project has its own.</summary>
@@ -51,14 +46,8 @@ public sealed class ZenodoStandIn : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseUrl = new Uri(address.TrimEnd('/') + "/api/");
+        _server = await LoopbackHttpServer.StartAsync(HandleAsync);
+        BaseUrl = new Uri(_server.Address, "api/");
     }
 
     /// <summary>The requests received since the <paramref name="index"/>-th.</summary>
@@ -349,11 +338,7 @@ public sealed class ZenodoStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        if (_server is not null) await _server.DisposeAsync();
     }
 }
 

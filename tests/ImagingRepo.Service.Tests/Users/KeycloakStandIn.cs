@@ -2,13 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using ImagingRepo.Service.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ImagingRepo.Service.Tests.Users;
 
@@ -25,7 +20,7 @@ public sealed class KeycloakStandIn : IAsyncDisposable
     public const string ClientId = "imagingrepo-service";
     public const string RolesClient = "dataset-service";
 
-    private readonly WebApplication _app;
+    private LoopbackHttpServer? _server;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StandInUser> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _groups = new(StringComparer.Ordinal); // id → name (top level)
@@ -34,7 +29,9 @@ public sealed class KeycloakStandIn : IAsyncDisposable
     private int _tokenCount;
     private int _groupSearchesToHide;
 
-    private KeycloakStandIn(WebApplication app) => _app = app;
+    private KeycloakStandIn()
+    {
+    }
 
     /// <summary>The client secret the token endpoint accepts (made per stand-in, never a committed value).</summary>
     public string ClientSecret { get; } = Convert.ToHexString(Guid.NewGuid().ToByteArray());
@@ -60,22 +57,15 @@ public sealed class KeycloakStandIn : IAsyncDisposable
 
     public static async Task<KeycloakStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var standIn = new KeycloakStandIn(app);
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.BaseUrl = new Uri(address.TrimEnd('/') + "/auth");
+        var standIn = new KeycloakStandIn();
+        standIn._server = await LoopbackHttpServer.StartAsync(standIn.HandleAsync);
+        standIn.BaseUrl = new Uri(standIn._server.Address, "auth");
         return standIn;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
     }
 
     /// <summary>Adds a user as Keycloak would hold them; returns their id.</summary>
